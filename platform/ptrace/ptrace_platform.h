@@ -1,0 +1,134 @@
+// The ptrace platform. Each guest address space is a stub process whose only
+// memory is one page of stub code; guest memory is mapped into it from the
+// sentry's memory file. Each guest thread runs on a stub thread traced by the
+// sentry thread of its task with PTRACE_SYSEMU, so every guest syscall stops
+// before the host would run it. Address-space operations are syscalls the
+// sentry injects into a stopped stub thread at the stub's `syscall; int3`.
+//
+// Lock order: Subprocess::mu_ is a leaf.
+#ifndef PLATFORM_PTRACE_PTRACE_PLATFORM_H_
+#define PLATFORM_PTRACE_PTRACE_PLATFORM_H_
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "platform/platform.h"
+
+namespace platform::ptrace {
+
+// The file descriptor number of the memory file inside every stub.
+inline constexpr int kStubMemoryFileFd = 3;
+
+// The host signal Context::Interrupt sends to a stub thread.
+int InterruptSignal();
+
+namespace internal {
+
+// Where the stub code lives: the same page in the sentry and in every stub.
+struct StubLayout {
+  uint64_t start;          // page-aligned address of the stub code
+  uint64_t end;            // end of the stub region
+  uint64_t syscall_insn;   // address of `syscall; int3`
+};
+
+// Maps the stub code page into the sentry once; returns its layout.
+absl::StatusOr<StubLayout> InstallStubCode();
+
+// Forks a stub process from the calling thread, which becomes its tracer.
+// The child is left stopped (SIGSTOP) in the stub, with the memory file at
+// kStubMemoryFileFd and nothing else mapped.
+absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd);
+
+}  // namespace internal
+
+// A traced thread of a stub process, owned by the sentry thread tracing it.
+class StubThread {
+ public:
+  StubThread(pid_t tid, const abi::linux::PtRegs& initial, uint64_t syscall_insn)
+      : tid_(tid), initial_(initial), syscall_insn_(syscall_insn) {}
+
+  pid_t tid() const { return tid_; }
+  // Runs one syscall in the stub thread (which must be stopped); returns the
+  // raw result (negative errno on failure), or an error if the thread died.
+  absl::StatusOr<int64_t> Syscall(uint64_t nr, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                                  uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0);
+  const abi::linux::PtRegs& initial_regs() const { return initial_; }
+
+ private:
+  pid_t tid_;
+  abi::linux::PtRegs initial_;
+  uint64_t syscall_insn_;
+};
+
+class PtracePlatform;
+
+// A stub process: one guest address space.
+class Subprocess : public AddressSpace {
+ public:
+  ~Subprocess() override;
+
+  absl::Status MapFile(uint64_t addr, uint64_t len, int fd, uint64_t offset, int prot) override;
+  absl::Status Protect(uint64_t addr, uint64_t len, int prot) override;
+  absl::Status Unmap(uint64_t addr, uint64_t len) override;
+
+  pid_t pid() const { return pid_; }
+  // The stub thread traced by the calling sentry thread.
+  absl::StatusOr<StubThread*> ThreadForCaller();
+
+ private:
+  friend class PtracePlatform;
+  Subprocess(PtracePlatform& platform, pid_t pid, pid_t tracer,
+             std::unique_ptr<StubThread> first);
+  absl::StatusOr<int64_t> Syscall(uint64_t nr, uint64_t a1, uint64_t a2 = 0, uint64_t a3 = 0,
+                                  uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0);
+
+  PtracePlatform& platform_;
+  const pid_t pid_;
+  absl::Mutex mu_;
+  // Stub threads by the host tid of the sentry thread that traces them.
+  absl::flat_hash_map<pid_t, std::unique_ptr<StubThread>> threads_ ABSL_GUARDED_BY(mu_);
+};
+
+class PtraceContext : public Context {
+ public:
+  SwitchResult Switch(AddressSpace& as, abi::linux::PtRegs& regs) override;
+  void Interrupt() override;
+
+ private:
+  std::atomic<bool> interrupt_pending_{false};
+  std::atomic<pid_t> running_tid_{0};
+  std::atomic<pid_t> running_pid_{0};
+};
+
+class PtracePlatform : public Platform {
+ public:
+  static absl::StatusOr<std::unique_ptr<Platform>> Create(int memory_file_fd);
+
+  std::string_view Name() const override { return "ptrace"; }
+  absl::StatusOr<std::unique_ptr<AddressSpace>> NewAddressSpace() override;
+  std::unique_ptr<Context> NewContext() override;
+  uint64_t MinUserAddress() const override { return 0x10000; }
+  uint64_t MaxUserAddress() const override { return layout_.start; }
+  abi::linux::PtRegs InitialRegs() const override;
+
+  int memory_file_fd() const { return memory_file_fd_; }
+  const internal::StubLayout& layout() const { return layout_; }
+
+ private:
+  PtracePlatform(int memory_file_fd, internal::StubLayout layout)
+      : memory_file_fd_(memory_file_fd), layout_(layout) {}
+
+  int memory_file_fd_;
+  internal::StubLayout layout_;
+};
+
+}  // namespace platform::ptrace
+
+#endif  // PLATFORM_PTRACE_PTRACE_PLATFORM_H_

@@ -1,0 +1,192 @@
+// The stub: the only code a stub process has of its own, and the raw host
+// calls that create it and drive it.
+
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/rseq.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "platform/ptrace/ptrace_platform.h"
+#include "util/status_macros.h"
+
+// SAFETY: position-independent code that touches no memory: it runs in the
+// stub after everything but its own page has been unmapped, and later only
+// at sk_stub_syscall with registers the sentry set.
+//
+// Entry (from ForkStub's child): rdi = length of [0, stub) to unmap,
+// rsi = start of the region above the stub, rdx = its length.
+asm(R"(
+  .pushsection .text
+  .balign 4096
+  .globl sk_stub_code_start
+sk_stub_code_start:
+  mov %rsi, %r12
+  mov %rdx, %r13
+  mov %rdi, %rsi
+  xor %edi, %edi
+  mov $11, %eax          /* munmap(0, stub) */
+  syscall
+  mov %r12, %rdi
+  mov %r13, %rsi
+  mov $11, %eax          /* munmap(above stub) */
+  syscall
+  mov $39, %eax          /* getpid */
+  syscall
+  mov %eax, %edi
+  mov $19, %esi          /* SIGSTOP */
+  mov $62, %eax          /* kill: stop for the tracer */
+  syscall
+  ud2                    /* never resumed here with these registers */
+  .globl sk_stub_syscall
+sk_stub_syscall:
+  syscall
+  int3
+  ud2
+  .globl sk_stub_code_end
+sk_stub_code_end:
+  .popsection
+)");
+
+extern "C" char sk_stub_code_start[];
+extern "C" char sk_stub_syscall[];
+extern "C" char sk_stub_code_end[];
+
+namespace platform::ptrace {
+
+using abi::linux::PtRegs;
+
+static_assert(sizeof(PtRegs) == sizeof(user_regs_struct), "PtRegs must match the host's ptrace regs");
+
+int InterruptSignal() { return SIGSTKFLT; }
+
+namespace internal {
+namespace {
+
+// The highest user address on x86-64 with 4-level paging.
+constexpr uint64_t kTaskSize = 0x7ffffffff000ULL;
+
+// Never returns; runs in the child of ForkStub on a copy of the parent's
+// memory, so only async-signal-safe raw calls are allowed here.
+[[noreturn]] void StubChild(const StubLayout& layout, int memory_file_fd) {
+  // SAFETY: raw syscalls only; no locks, no allocation (we are the sole
+  // thread of a forked copy of a multithreaded process).
+  syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  // The kernel writes to these per-thread areas of the sentry's memory on
+  // return to user mode or exit; they are about to be unmapped.
+  // glibc registers 32 bytes even where __rseq_size reports the 20-byte
+  // feature size, and unregistering needs the registered length.
+  if (__rseq_size > 0) {
+    char* area = static_cast<char*>(__builtin_thread_pointer()) + __rseq_offset;
+    if (syscall(SYS_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) != 0) {
+      syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+    }
+  }
+  syscall(SYS_set_tid_address, nullptr);
+  syscall(SYS_set_robust_list, nullptr, 0);
+  // Terminal signals go to the sentry, which forwards what the guest gets.
+  syscall(SYS_setpgid, 0, 0);
+  uint64_t empty_mask = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, nullptr, sizeof(empty_mask));
+  if (memory_file_fd != kStubMemoryFileFd) {
+    if (syscall(SYS_dup2, memory_file_fd, kStubMemoryFileFd) < 0) syscall(SYS_exit_group, 126);
+  }
+  syscall(SYS_close_range, 0, kStubMemoryFileFd - 1, 0);
+  syscall(SYS_close_range, kStubMemoryFileFd + 1, ~0U, 0);
+  if (syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0) < 0) syscall(SYS_exit_group, 127);
+  auto entry = reinterpret_cast<void (*)(uint64_t, uint64_t, uint64_t)>(layout.start);
+  entry(layout.start, layout.end, kTaskSize - layout.end);
+  __builtin_unreachable();
+}
+
+}  // namespace
+
+absl::StatusOr<StubLayout> InstallStubCode() {
+  size_t code_len = sk_stub_code_end - sk_stub_code_start;
+  size_t len = (code_len + 4095) & ~size_t{4095};
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return util::LastErrnoStatus("mmap stub code");
+  std::memcpy(p, sk_stub_code_start, code_len);
+  if (mprotect(p, len, PROT_READ | PROT_EXEC) != 0) return util::LastErrnoStatus("mprotect stub");
+  uint64_t start = reinterpret_cast<uint64_t>(p);
+  return StubLayout{start, start + len,
+                    start + static_cast<uint64_t>(sk_stub_syscall - sk_stub_code_start)};
+}
+
+absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd) {
+  // SAFETY: a raw fork (no atfork handlers, no libc locks taken); the child
+  // runs only StubChild.
+  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid < 0) return util::LastErrnoStatus("clone stub");
+  if (pid == 0) StubChild(layout, memory_file_fd);
+  int status = 0;
+  while (true) {
+    pid_t r = waitpid(static_cast<pid_t>(pid), &status, __WALL);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return util::LastErrnoStatus("wait for stub");
+    break;
+  }
+  if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+    kill(static_cast<pid_t>(pid), SIGKILL);
+    return absl::InternalError(absl::StrCat("stub did not start: wait status 0x",
+                                            absl::Hex(status)));
+  }
+  if (::ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) != 0) {
+    absl::Status s = util::LastErrnoStatus("PTRACE_SETOPTIONS");
+    kill(static_cast<pid_t>(pid), SIGKILL);
+    return s;
+  }
+  return static_cast<pid_t>(pid);
+}
+
+}  // namespace internal
+
+absl::Status GetRegs(pid_t tid, PtRegs& regs) {
+  if (::ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0) return util::LastErrnoStatus("PTRACE_GETREGS");
+  return absl::OkStatus();
+}
+
+absl::Status SetRegs(pid_t tid, const PtRegs& regs) {
+  if (::ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0) return util::LastErrnoStatus("PTRACE_SETREGS");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> StubThread::Syscall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+                                            uint64_t a4, uint64_t a5, uint64_t a6) {
+  PtRegs regs = initial_;
+  regs.rip = syscall_insn_;
+  regs.rax = nr;
+  regs.orig_rax = ~0ULL;  // no syscall restart on resume
+  regs.rdi = a1;
+  regs.rsi = a2;
+  regs.rdx = a3;
+  regs.r10 = a4;
+  regs.r8 = a5;
+  regs.r9 = a6;
+  RETURN_IF_ERROR(SetRegs(tid_, regs));
+  if (::ptrace(PTRACE_CONT, tid_, 0, 0) != 0) return util::LastErrnoStatus("PTRACE_CONT");
+  while (true) {
+    int status = 0;
+    pid_t r = waitpid(tid_, &status, __WALL);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return util::LastErrnoStatus("waitpid stub");
+    if (!WIFSTOPPED(status)) return absl::UnavailableError("stub thread exited");
+    int sig = WSTOPSIG(status);
+    if (sig == SIGTRAP) break;
+    // Some other signal arrived first (an interrupt, a signal from outside):
+    // drop it and let the injected syscall run.
+  }
+  RETURN_IF_ERROR(GetRegs(tid_, regs));
+  return static_cast<int64_t>(regs.rax);
+}
+
+}  // namespace platform::ptrace

@@ -1,0 +1,189 @@
+// A guest address space as the sentry sees it: the truth about every
+// mapping (VMAs) and the memory behind it (PMAs), with the platform's
+// AddressSpace as a cache filled on faults.
+//
+//   MemoryManager mm(memory_file, std::move(address_space), min, max);
+//   ASSIGN_OR_RETURN_ERRNO(uint64_t addr, mm.MMap({.length = len, .prot = PROT_READ|PROT_WRITE,
+//                                                   .private_ = true, .anonymous = true}));
+//   RETURN_IF_ERRNO(mm.CopyOutObj(UserAddr(addr), value));
+//
+// Lock order: MemoryManager::mu_, then MemoryFile::mu_.
+#ifndef SENTRY_MM_MEMORY_MANAGER_H_
+#define SENTRY_MM_MEMORY_MANAGER_H_
+
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "platform/platform.h"
+#include "sentry/mm/memory_file.h"
+#include "sentry/mm/user_addr.h"
+#include "util/errno.h"
+
+namespace sentry::mm {
+
+using util::Errno;
+using util::ErrnoOr;
+using util::ErrnoOrVoid;
+
+struct MMapOpts {
+  uint64_t addr = 0;     // hint, or exact with fixed
+  uint64_t length = 0;   // bytes, not yet rounded
+  int prot = 0;          // PROT_*
+  bool shared = false;   // MAP_SHARED (else private)
+  bool fixed = false;    // MAP_FIXED: replace what is there
+  bool fixed_noreplace = false;
+  bool growsdown = false;
+  std::string name;      // shown in /proc/pid/maps: "[heap]", "[stack]"
+};
+
+// Memory of the sentry pinned for host I/O: iovecs into the memory file,
+// kept alive until destruction even if the guest unmaps the range.
+class PinnedRanges {
+ public:
+  PinnedRanges() = default;
+  PinnedRanges(PinnedRanges&&) = default;
+  PinnedRanges& operator=(PinnedRanges&&) = default;
+  ~PinnedRanges();
+  const std::vector<iovec>& iovecs() const { return iovs_; }
+  size_t total() const { return total_; }
+
+ private:
+  friend class MemoryManager;
+  MemoryFile* mf_ = nullptr;
+  std::vector<iovec> iovs_;
+  std::vector<std::pair<uint64_t, uint64_t>> refs_;  // (file offset, length)
+  size_t total_ = 0;
+};
+
+// Result of a guest fault the memory manager could not resolve.
+struct FaultError {
+  int si_code;  // SEGV_MAPERR or SEGV_ACCERR
+};
+
+class MemoryManager {
+ public:
+  MemoryManager(MemoryFile& mf, std::unique_ptr<platform::AddressSpace> as, uint64_t min_addr,
+                uint64_t max_addr);
+  ~MemoryManager();
+  MemoryManager(const MemoryManager&) = delete;
+  MemoryManager& operator=(const MemoryManager&) = delete;
+
+  platform::AddressSpace& address_space() { return *as_; }
+  MemoryFile& memory_file() { return mf_; }
+  uint64_t min_addr() const { return min_addr_; }
+  uint64_t max_addr() const { return max_addr_; }
+
+  // ---- Mappings (the mmap family), with Linux's argument checks. ----
+  ErrnoOr<uint64_t> MMap(const MMapOpts& opts);
+  ErrnoOrVoid MUnmap(uint64_t addr, uint64_t length);
+  ErrnoOrVoid MProtect(uint64_t addr, uint64_t length, int prot);
+  ErrnoOr<uint64_t> MRemap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
+                           uint64_t new_addr);
+  ErrnoOrVoid MAdvise(uint64_t addr, uint64_t length, int advice);
+  // One byte per page: 1 when backed by memory.
+  ErrnoOr<std::vector<uint8_t>> MInCore(uint64_t addr, uint64_t length);
+
+  // The program break. SetBrkStart is the loader's.
+  void SetBrkStart(uint64_t addr);
+  uint64_t Brk(uint64_t addr);
+
+  // Where top-down mmap placement starts (below the stack).
+  void SetMmapBase(uint64_t addr);
+
+  // ---- Guest memory access ----
+  // Copies as much as is accessible from the start; Errno(EFAULT) when not
+  // even the first byte is. `force` ignores protections (the loader's and
+  // ptrace's writes into read-only text).
+  ErrnoOr<size_t> CopyIn(UserAddr src, void* dst, size_t n);
+  ErrnoOr<size_t> CopyOut(UserAddr dst, const void* src, size_t n, bool force = false);
+  // Whole-object copies: all or EFAULT.
+  template <typename T>
+  ErrnoOrVoid CopyInObj(UserAddr src, T* obj) {
+    return CopyExact(CopyIn(src, obj, sizeof(T)), sizeof(T));
+  }
+  template <typename T>
+  ErrnoOrVoid CopyOutObj(UserAddr dst, const T& obj) {
+    return CopyExact(CopyOut(dst, &obj, sizeof(T)), sizeof(T));
+  }
+  // A NUL-terminated string of at most `max` bytes (ENAMETOOLONG beyond).
+  ErrnoOr<std::string> CopyInString(UserAddr src, size_t max);
+  // Zeroes guest memory.
+  ErrnoOr<size_t> ZeroOut(UserAddr dst, size_t n);
+
+  // Pins up to `n` bytes at `addr` for host I/O (the accessible prefix).
+  ErrnoOr<PinnedRanges> Pin(UserAddr addr, size_t n, AccessType at);
+
+  // Resolves a guest page fault by mapping memory, or says why it cannot.
+  std::optional<FaultError> HandleFault(uint64_t addr, AccessType at);
+
+  // Total bytes of mappings (for /proc and accounting).
+  uint64_t VirtualSize() const;
+
+ private:
+  struct Vma {
+    uint64_t end;
+    int prot;
+    int max_prot;
+    bool shared;
+    bool growsdown;
+    // Shared anonymous memory: the range [shm_offset, +len) of the memory
+    // file backs the VMA from its start. kNoShm for private memory.
+    uint64_t shm_offset;
+    std::string name;
+  };
+  static constexpr uint64_t kNoShm = ~uint64_t{0};
+  struct Pma {
+    uint64_t end;
+    uint64_t file_offset;
+    int mapped_prot;  // what the platform has mapped, or -1 when not mapped
+  };
+
+  static ErrnoOrVoid CopyExact(ErrnoOr<size_t> r, size_t want) {
+    if (!r.ok()) return r.error();
+    if (*r != want) return Errno(EFAULT);
+    return {};
+  }
+
+  // Splits the VMA/PMA that straddles `at` so that one begins there.
+  void SplitVmaAt(uint64_t at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SplitPmaAt(uint64_t at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MergeVmasAround(uint64_t start, uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Removes mappings and memory in [start, end) (no argument checks).
+  void UnmapLocked(uint64_t start, uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DropPmasLocked(uint64_t start, uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool RangeFree(uint64_t start, uint64_t end) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::optional<uint64_t> FindUnmapped(uint64_t len) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The VMA containing addr, or end().
+  std::map<uint64_t, Vma>::iterator FindVma(uint64_t addr) ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Makes sure [addr, page end) has a PMA; returns it.
+  ErrnoOr<std::map<uint64_t, Pma>::iterator> EnsurePma(uint64_t addr,
+                                                       std::map<uint64_t, Vma>::iterator vma)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Walks [addr, addr+n) calling fn(file_offset, len) on accessible memory.
+  template <typename Fn>
+  ErrnoOr<size_t> ForEachBacked(uint64_t addr, size_t n, AccessType at, bool force, Fn&& fn)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  MemoryFile& mf_;
+  std::unique_ptr<platform::AddressSpace> as_;
+  const uint64_t min_addr_;
+  const uint64_t max_addr_;
+
+  mutable absl::Mutex mu_;
+  std::map<uint64_t, Vma> vmas_ ABSL_GUARDED_BY(mu_);  // start → VMA
+  std::map<uint64_t, Pma> pmas_ ABSL_GUARDED_BY(mu_);  // start → PMA
+  uint64_t brk_start_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t brk_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t mmap_base_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sentry::mm
+
+#endif  // SENTRY_MM_MEMORY_MANAGER_H_
