@@ -55,6 +55,9 @@ class AddressSpace {
   virtual absl::Status Protect(uint64_t addr, uint64_t len, int prot) = 0;
   virtual absl::Status Unmap(uint64_t addr, uint64_t len) = 0;
 
+  // CPU time the guest has spent running in this address space, in ns.
+  virtual int64_t CpuTimeNs() const = 0;
+
  protected:
   AddressSpace() = default;
 };

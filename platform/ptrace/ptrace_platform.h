@@ -77,6 +77,7 @@ class Subprocess : public AddressSpace {
   absl::Status MapFile(uint64_t addr, uint64_t len, int fd, uint64_t offset, int prot) override;
   absl::Status Protect(uint64_t addr, uint64_t len, int prot) override;
   absl::Status Unmap(uint64_t addr, uint64_t len) override;
+  int64_t CpuTimeNs() const override;
 
   pid_t pid() const { return pid_; }
   // The stub thread traced by the calling sentry thread.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "abi/linux/signal.h"
 #include "util/logging.h"
 
 namespace sentry::mm {
@@ -33,6 +34,12 @@ MemoryManager::~MemoryManager() {
   for (auto& [start, vma] : vmas_) {
     if (vma.shm_offset != kNoShm) mf_.DecRef(vma.shm_offset, vma.end - start);
   }
+}
+
+void MemoryManager::AttachAddressSpace(std::unique_ptr<platform::AddressSpace> as) {
+  absl::MutexLock l(&mu_);
+  SK_CHECK(as_ == nullptr) << "address space attached twice";
+  as_ = std::move(as);
 }
 
 // ---- Structure helpers ----
@@ -529,21 +536,21 @@ ErrnoOr<PinnedRanges> MemoryManager::Pin(UserAddr addr, size_t n, AccessType at)
 std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType at) {
   absl::MutexLock l(&mu_);
   auto vma = FindVma(addr);
-  if (vma == vmas_.end()) return FaultError{SEGV_MAPERR};
+  if (vma == vmas_.end()) return FaultError{abi::linux::kSEGV_MAPERR};
   int prot = vma->second.prot;
-  if (prot == PROT_NONE) return FaultError{SEGV_ACCERR};
-  if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{SEGV_ACCERR};
+  if (prot == PROT_NONE) return FaultError{abi::linux::kSEGV_ACCERR};
+  if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi::linux::kSEGV_ACCERR};
   auto pma = EnsurePma(addr, vma);
-  if (!pma.ok()) return FaultError{SEGV_MAPERR};  // out of memory: Linux would OOM-kill
+  if (!pma.ok()) return FaultError{abi::linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
   Pma& p = (*pma)->second;
   if (p.mapped_prot == prot) {
     // Already mapped as the VMA allows: the access itself is not allowed.
-    return FaultError{SEGV_ACCERR};
+    return FaultError{abi::linux::kSEGV_ACCERR};
   }
   absl::Status s = as_->MapFile((*pma)->first, p.end - (*pma)->first, mf_.fd(), p.file_offset, prot);
   if (!s.ok()) {
     SK_LOG(ERROR) << "address space map: " << s;
-    return FaultError{SEGV_MAPERR};
+    return FaultError{abi::linux::kSEGV_MAPERR};
   }
   p.mapped_prot = prot;
   return std::nullopt;

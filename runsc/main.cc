@@ -1,0 +1,46 @@
+// runsc: an OCI runtime whose containers run on the sentry.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "runsc/cli.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(usage: runsc [global flags] COMMAND [flags] [args]
+
+commands:
+  do [--cwd DIR] [--env K=V]... CMD [ARGS...]   run CMD in a fresh sandbox
+  syscalls [--format=table|json]               the syscall compatibility table
+  version                                      print the version
+
+global flags:
+  --platform=ptrace    how guest code runs
+  --strace             print every guest syscall
+  --debug              verbose runtime logging
+  --debug-log=FILE     runtime logs (and strace) go to FILE instead of stderr
+  --root=DIR           state directory (default /run/runsc)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  auto cl = runsc::ParseCommandLine(args);
+  if (!cl.ok()) {
+    std::fprintf(stderr, "runsc: %s\n%s", std::string(cl.status().message()).c_str(), kUsage);
+    return 2;
+  }
+  if (cl->command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cl->command == "version") {
+    std::printf("runsc version 0.1.0\nspec: 1.1.0\n");
+    return 0;
+  }
+  if (cl->command == "do") return runsc::CmdDo(cl->global, cl->args);
+  if (cl->command == "syscalls") return runsc::CmdSyscalls(cl->global, cl->args);
+  std::fprintf(stderr, "runsc: unknown command \"%s\"\n%s", cl->command.c_str(), kUsage);
+  return 2;
+}

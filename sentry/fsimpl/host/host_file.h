@@ -1,0 +1,43 @@
+// A file description backed by a host fd the sentry was given at start-up:
+// the container's stdio. Data moves between the host fd and guest memory
+// directly (the guest's pages are pinned in the memory file); terminal
+// ioctls are passed through.
+//
+//   auto f = std::make_shared<HostFile>(util::UniqueFd(dup(0)), O_RDWR);
+#ifndef SENTRY_FSIMPL_HOST_HOST_FILE_H_
+#define SENTRY_FSIMPL_HOST_HOST_FILE_H_
+
+#include <sys/stat.h>
+
+#include "sentry/vfs/file_description.h"
+#include "util/unique_fd.h"
+
+namespace sentry::fsimpl::host {
+
+class HostFile : public vfs::FileDescription {
+ public:
+  // `flags` are the guest-visible open flags; the access mode is taken from
+  // the host fd when it can be read.
+  HostFile(util::UniqueFd fd, int flags);
+
+  util::ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst,
+                             int64_t offset) override;
+  util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src,
+                              int64_t offset) override;
+  util::ErrnoOr<int64_t> Seek(int64_t offset, int whence) override;
+  util::ErrnoOr<abi::linux::Stat> Stat() override;
+  util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
+  std::string Name() const override;
+
+  int host_fd() const { return fd_.get(); }
+
+ private:
+  util::UniqueFd fd_;
+};
+
+// Converts a host struct stat (same x86-64 layout) to the guest's.
+abi::linux::Stat StatFromHost(const struct stat& st);
+
+}  // namespace sentry::fsimpl::host
+
+#endif  // SENTRY_FSIMPL_HOST_HOST_FILE_H_

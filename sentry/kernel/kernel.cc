@@ -1,0 +1,166 @@
+#include "sentry/kernel/kernel.h"
+
+#include <fcntl.h>
+#include <time.h>
+
+#include "abi/linux/syscalls.h"
+#include "sentry/fsimpl/host/host_file.h"
+#include "sentry/kernel/task.h"
+#include "sentry/kernel/thread_group.h"
+#include "sentry/loader/loader.h"
+#include "util/logging.h"
+#include "util/status_macros.h"
+
+namespace sentry::kernel {
+
+absl::StatusOr<std::unique_ptr<Kernel>> Kernel::Create(KernelConfig config) {
+  if (config.syscalls == nullptr) return absl::InvalidArgumentError("no syscall table");
+  std::unique_ptr<Kernel> k(new Kernel(std::move(config)));
+  ASSIGN_OR_RETURN(k->memory_file_, mm::MemoryFile::Create());
+  ASSIGN_OR_RETURN(k->platform_,
+                   platform::Platform::Create(k->config_.platform, k->memory_file_->fd()));
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  k->boot_time_ns_ = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+  return k;
+}
+
+Kernel::~Kernel() {
+  std::vector<std::unique_ptr<Task>> tasks;
+  {
+    absl::MutexLock l(&mu_);
+    tasks = std::move(all_tasks_);
+  }
+  for (auto& t : tasks) t->Join();
+}
+
+absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
+  // The address space itself is made by the task's own thread (Task::Run).
+  auto mm = std::make_shared<mm::MemoryManager>(*memory_file_, nullptr,
+                                                platform_->MinUserAddress(),
+                                                platform_->MaxUserAddress());
+  loader::LoadArgs load;
+  load.host_path = args.filename;
+  load.execfn = args.filename;
+  load.argv = args.argv;
+  load.envv = args.envv;
+  load.uid = args.creds.ruid;
+  load.euid = args.creds.euid;
+  load.gid = args.creds.rgid;
+  load.egid = args.creds.egid;
+  load.stack_limit = args.rlimits[abi::linux::kRLIMIT_STACK].rlim_cur;
+  auto loaded = loader::Load(*mm, load);
+  if (!loaded.ok()) {
+    return util::ErrnoStatus(loaded.error().value(), "cannot execute " + args.filename);
+  }
+
+  auto fds = std::make_shared<vfs::FdTable>();
+  for (int i = 0; i < 3; ++i) {
+    if (args.stdio[i] < 0) continue;
+    int fd = fcntl(args.stdio[i], F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) continue;
+    auto f = std::make_shared<fsimpl::host::HostFile>(util::UniqueFd(fd), O_RDWR);
+    (void)fds->InstallAt(i, std::move(f), false, 3);
+  }
+  auto fs = std::make_shared<FsContext>();
+  {
+    absl::MutexLock l(&fs->mu);
+    fs->cwd = args.cwd;
+    fs->umask = args.umask;
+  }
+
+  absl::MutexLock l(&mu_);
+  int tid = next_tid_++;
+  auto tg = std::make_unique<ThreadGroup>(*this, tid, nullptr, args.creds);
+  tg->set_rlimits(args.rlimits);
+  tg->set_exe_path(args.filename);
+  auto task = std::make_unique<Task>(*this, *tg, tid, std::move(mm), std::move(fds), std::move(fs));
+  abi::linux::PtRegs& regs = task->regs();
+  regs = platform_->InitialRegs();
+  regs.rip = loaded->entry;
+  regs.rsp = loaded->stack_pointer;
+  Task* t = task.get();
+  tg->AddTask(t);
+  tasks_[tid] = t;
+  init_ = tg.get();
+  thread_groups_.push_back(std::move(tg));
+  all_tasks_.push_back(std::move(task));
+  ++live_tasks_;
+  return t;
+}
+
+int Kernel::Run() {
+  std::vector<Task*> start;
+  {
+    absl::MutexLock l(&mu_);
+    for (auto& t : all_tasks_) start.push_back(t.get());
+  }
+  for (Task* t : start) t->Start();
+  absl::MutexLock l(&mu_);
+  mu_.Await(absl::Condition(
+      +[](Kernel* k) ABSL_EXCLUSIVE_LOCKS_REQUIRED(k->mu_) {
+        return k->init_exited_ && k->live_tasks_ == 0;
+      },
+      this));
+  return init_->exit_status();
+}
+
+void Kernel::SignalInit(int sig) {
+  ThreadGroup* init;
+  {
+    absl::MutexLock l(&mu_);
+    if (init_exited_ || init_ == nullptr) return;
+    init = init_;
+  }
+  init->SendSignal(sig);
+}
+
+int Kernel::AllocateTid(Task* t) {
+  absl::MutexLock l(&mu_);
+  int tid = next_tid_++;
+  tasks_[tid] = t;
+  return tid;
+}
+
+void Kernel::ReleaseTid(int tid) {
+  absl::MutexLock l(&mu_);
+  tasks_.erase(tid);
+}
+
+Task* Kernel::TaskByTid(int tid) {
+  absl::MutexLock l(&mu_);
+  auto it = tasks_.find(tid);
+  return it == tasks_.end() ? nullptr : it->second;
+}
+
+ThreadGroup* Kernel::ThreadGroupByPid(int pid) {
+  absl::MutexLock l(&mu_);
+  for (auto& tg : thread_groups_) {
+    if (tg->pid() == pid && !tg->tasks().empty()) return tg.get();
+  }
+  return nullptr;
+}
+
+void Kernel::TaskExited(Task* t) {
+  bool last = t->thread_group().RemoveTask(t);
+  absl::MutexLock l(&mu_);
+  tasks_.erase(t->tid());
+  --live_tasks_;
+  if (last && &t->thread_group() == init_) init_exited_ = true;
+}
+
+void Kernel::CountUnimplemented(int64_t nr) {
+  absl::MutexLock l(&mu_);
+  if (unimplemented_[nr]++ == 0) {
+    std::string_view name = abi::linux::SyscallName(static_cast<int>(nr));
+    SK_DLOG << "unimplemented syscall " << nr << " ("
+                    << (name.empty() ? "unknown" : std::string(name)) << "): ENOSYS";
+  }
+}
+
+std::map<int64_t, uint64_t> Kernel::UnimplementedCounts() {
+  absl::MutexLock l(&mu_);
+  return unimplemented_;
+}
+
+}  // namespace sentry::kernel

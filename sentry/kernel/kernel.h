@@ -1,0 +1,119 @@
+// The kernel: owner of the platform, the memory file, the PID namespace and
+// the syscall table; it starts the first process and reports how the
+// sandbox ended.
+//
+//   ASSIGN_OR_RETURN(auto k, Kernel::Create(config));
+//   ASSIGN_OR_RETURN(Task* init, k->CreateInitProcess(args));
+//   int wait_status = k->Run();  // blocks until the init process is gone
+//
+// Lock order: Kernel::mu_, then ThreadGroup::mu_, then Task::mu_, then
+// MemoryManager::mu_, then MemoryFile::mu_.
+#ifndef SENTRY_KERNEL_KERNEL_H_
+#define SENTRY_KERNEL_KERNEL_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "abi/linux/resource.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "platform/platform.h"
+#include "sentry/kernel/credentials.h"
+#include "sentry/kernel/futex.h"
+#include "sentry/kernel/syscall_table.h"
+#include "sentry/kernel/task.h"
+#include "sentry/kernel/thread_group.h"
+#include "sentry/mm/memory_file.h"
+
+namespace sentry::kernel {
+
+class Task;
+class ThreadGroup;
+
+struct KernelConfig {
+  std::string platform = "ptrace";
+  const SyscallTable* syscalls = nullptr;
+  // Called around every syscall when set (strace).
+  void (*syscall_enter_hook)(Task&, int64_t nr, const SyscallArgs&) = nullptr;
+  void (*syscall_exit_hook)(Task&, int64_t nr, const SyscallArgs&, const SyscallResult&) = nullptr;
+  std::string hostname = "sandbox";
+  std::string domainname = "(none)";
+};
+
+struct ProcessArgs {
+  std::string filename;              // the executable, as the guest names it
+  std::vector<std::string> argv;
+  std::vector<std::string> envv;
+  std::string cwd = "/";
+  Credentials creds;
+  std::array<abi::linux::Rlimit64, 16> rlimits;
+  uint32_t umask = 022;
+  // Host fds that become the guest's fds 0, 1, 2 (-1: none). Dup'ed.
+  std::array<int, 3> stdio = {0, 1, 2};
+};
+
+class Kernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<Kernel>> Create(KernelConfig config);
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // Loads the first process (PID 1); it starts running in Run().
+  absl::StatusOr<Task*> CreateInitProcess(const ProcessArgs& args);
+  // Runs until the init process has exited; returns its wait status.
+  int Run();
+  // Sends `sig` to the init process from outside (runsc forwarding a
+  // signal it received).
+  void SignalInit(int sig);
+
+  platform::Platform& platform() { return *platform_; }
+  mm::MemoryFile& memory_file() { return *memory_file_; }
+  const KernelConfig& config() const { return config_; }
+  const SyscallTable& syscalls() const { return *config_.syscalls; }
+  Futexes& futexes() { return futexes_; }
+  // Monotonic nanoseconds when the kernel started.
+  int64_t boot_time_ns() const { return boot_time_ns_; }
+
+  // ---- PID namespace ----
+  int AllocateTid(Task* t);
+  void ReleaseTid(int tid);
+  Task* TaskByTid(int tid);
+  ThreadGroup* ThreadGroupByPid(int pid);
+
+  // Called by a task's host thread as its last act.
+  void TaskExited(Task* t);
+
+  // ENOSYS accounting for the compatibility report.
+  void CountUnimplemented(int64_t nr);
+  std::map<int64_t, uint64_t> UnimplementedCounts();
+
+ private:
+  explicit Kernel(KernelConfig config) : config_(std::move(config)) {}
+
+  KernelConfig config_;
+  std::unique_ptr<mm::MemoryFile> memory_file_;
+  std::unique_ptr<platform::Platform> platform_;
+  int64_t boot_time_ns_ = 0;
+  Futexes futexes_;
+
+  absl::Mutex mu_;
+  std::map<int, Task*> tasks_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<ThreadGroup>> thread_groups_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Task>> all_tasks_ ABSL_GUARDED_BY(mu_);
+  int next_tid_ ABSL_GUARDED_BY(mu_) = 1;
+  ThreadGroup* init_ ABSL_GUARDED_BY(mu_) = nullptr;
+  bool init_exited_ ABSL_GUARDED_BY(mu_) = false;
+  int live_tasks_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, uint64_t> unimplemented_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sentry::kernel
+
+#endif  // SENTRY_KERNEL_KERNEL_H_

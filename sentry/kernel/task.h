@@ -1,0 +1,126 @@
+// A Task is one guest thread. It runs on a sentry host thread of its own,
+// in a loop: switch into the guest through the platform; handle why it came
+// back (a syscall, a fault, an interruption); switch back.
+//
+//   Task& t = ...;  // inside a syscall handler
+//   ASSIGN_OR_RETURN_ERRNO(std::string path, t.CopyInString(a.Addr(0), PATH_MAX));
+//   RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), result));
+#ifndef SENTRY_KERNEL_TASK_H_
+#define SENTRY_KERNEL_TASK_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "abi/linux/limits.h"
+#include "abi/linux/ptrace_regs.h"
+#include "abi/linux/signal.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "platform/platform.h"
+#include "sentry/kernel/syscall_table.h"
+#include "sentry/mm/memory_manager.h"
+#include "sentry/vfs/fd_table.h"
+
+namespace sentry::kernel {
+
+class Kernel;
+class ThreadGroup;
+
+using util::Errno;
+using util::ErrnoOr;
+using util::ErrnoOrVoid;
+
+// What CLONE_FS shares: working directory, root and umask.
+struct FsContext {
+  absl::Mutex mu;
+  std::string cwd ABSL_GUARDED_BY(mu) = "/";
+  uint32_t umask ABSL_GUARDED_BY(mu) = 022;
+};
+
+class Task {
+ public:
+  Task(Kernel& k, ThreadGroup& tg, int tid, std::shared_ptr<mm::MemoryManager> mm,
+       std::shared_ptr<vfs::FdTable> fds, std::shared_ptr<FsContext> fs);
+  ~Task();
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  // Starts the task's host thread.
+  void Start();
+  void Join();
+
+  Kernel& kernel() { return kernel_; }
+  ThreadGroup& thread_group() { return tg_; }
+  int tid() const { return tid_; }
+  mm::MemoryManager& mm() { return *mm_; }
+  vfs::FdTable& fds() { return *fds_; }
+  FsContext& fs() { return *fs_; }
+  abi::linux::PtRegs& regs() { return regs_; }
+  platform::Context& context() { return *ctx_; }
+
+  // ---- Guest memory, through this task's address space ----
+  ErrnoOr<size_t> CopyIn(mm::UserAddr src, void* dst, size_t n) { return mm_->CopyIn(src, dst, n); }
+  ErrnoOr<size_t> CopyOut(mm::UserAddr dst, const void* src, size_t n) {
+    return mm_->CopyOut(dst, src, n);
+  }
+  template <typename T>
+  ErrnoOrVoid CopyInObj(mm::UserAddr src, T* obj) { return mm_->CopyInObj(src, obj); }
+  template <typename T>
+  ErrnoOrVoid CopyOutObj(mm::UserAddr dst, const T& obj) { return mm_->CopyOutObj(dst, obj); }
+  ErrnoOr<std::string> CopyInString(mm::UserAddr src, size_t max = abi::linux::kPATH_MAX) {
+    return mm_->CopyInString(src, max);
+  }
+
+  // ---- Thread state set by syscalls ----
+  uint64_t clear_child_tid() const { return clear_child_tid_; }
+  void set_clear_child_tid(uint64_t a) { clear_child_tid_ = a; }
+  void set_robust_list(uint64_t head, uint64_t len) {
+    robust_list_head_ = head;
+    robust_list_len_ = len;
+  }
+  uint64_t robust_list_head() const { return robust_list_head_; }
+  abi::linux::SigSet signal_mask() const { return sigmask_.load(); }
+  void set_signal_mask(abi::linux::SigSet m);
+  abi::linux::SigSet pending_signals() const { return pending_.load(); }
+  void AddPendingSignal(int sig);
+
+  // Ends this thread (exit) or its whole group (exit_group), with a Linux
+  // wait status. The task's loop stops after the current syscall.
+  void Exit(int wait_status);
+  void ExitGroup(int wait_status);
+  // Asks the task to leave the guest promptly (another thread is killing
+  // the group, a signal arrived).
+  void Interrupt();
+  bool exiting() const { return exiting_.load(); }
+
+ private:
+  void Run();
+  void HandleSyscall();
+  void HandleFault(const platform::SwitchResult& r);
+  // Acts on pending signals whose disposition needs no handler frame.
+  void ProcessSignals();
+
+  Kernel& kernel_;
+  ThreadGroup& tg_;
+  const int tid_;
+  std::shared_ptr<mm::MemoryManager> mm_;
+  std::shared_ptr<vfs::FdTable> fds_;
+  std::shared_ptr<FsContext> fs_;
+  std::unique_ptr<platform::Context> ctx_;
+  abi::linux::PtRegs regs_{};
+  std::thread thread_;
+
+  uint64_t clear_child_tid_ = 0;
+  uint64_t robust_list_head_ = 0;
+  uint64_t robust_list_len_ = 0;
+  std::atomic<abi::linux::SigSet> sigmask_{0};
+  std::atomic<abi::linux::SigSet> pending_{0};
+  std::atomic<bool> exiting_{false};
+  bool warned_handler_ = false;
+};
+
+}  // namespace sentry::kernel
+
+#endif  // SENTRY_KERNEL_TASK_H_

@@ -1,0 +1,107 @@
+// A thread group: a process. Owns what its threads share: credentials,
+// resource limits, signal dispositions, the exit status.
+#ifndef SENTRY_KERNEL_THREAD_GROUP_H_
+#define SENTRY_KERNEL_THREAD_GROUP_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "abi/linux/resource.h"
+#include "abi/linux/signal.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "sentry/kernel/credentials.h"
+
+namespace sentry::kernel {
+
+class Kernel;
+class Task;
+
+class ThreadGroup {
+ public:
+  ThreadGroup(Kernel& k, int pid, ThreadGroup* parent, Credentials creds)
+      : kernel_(k), pid_(pid), parent_(parent), creds_(std::move(creds)) {}
+
+  Kernel& kernel() { return kernel_; }
+  int pid() const { return pid_; }
+  ThreadGroup* parent() const { return parent_; }
+
+  Credentials creds() const {
+    absl::MutexLock l(&mu_);
+    return creds_;
+  }
+  void set_creds(Credentials c) {
+    absl::MutexLock l(&mu_);
+    creds_ = std::move(c);
+  }
+
+  abi::linux::Rlimit64 rlimit(int resource) const {
+    absl::MutexLock l(&mu_);
+    return rlimits_[resource];
+  }
+  void set_rlimit(int resource, abi::linux::Rlimit64 v) {
+    absl::MutexLock l(&mu_);
+    rlimits_[resource] = v;
+  }
+  void set_rlimits(const std::array<abi::linux::Rlimit64, 16>& r) {
+    absl::MutexLock l(&mu_);
+    rlimits_ = r;
+  }
+
+  abi::linux::SigAction sigaction(int sig) const {
+    absl::MutexLock l(&mu_);
+    return actions_[sig - 1];
+  }
+  void set_sigaction(int sig, const abi::linux::SigAction& a) {
+    absl::MutexLock l(&mu_);
+    actions_[sig - 1] = a;
+  }
+
+  void AddTask(Task* t);
+  // Removes t; true when it was the last one.
+  bool RemoveTask(Task* t);
+  std::vector<Task*> tasks() const;
+  Task* leader() const;
+
+  // Starts the group's exit with a wait status (exit_group, fatal signal).
+  // The first caller wins; every thread is interrupted to exit.
+  void BeginExit(int wait_status);
+  bool exiting() const {
+    absl::MutexLock l(&mu_);
+    return exiting_;
+  }
+  int exit_status() const {
+    absl::MutexLock l(&mu_);
+    return exit_status_;
+  }
+
+  // Sends a signal to the process (kill). Dispositions decide: ignored,
+  // fatal (the group exits), or left pending for a handler.
+  void SendSignal(int sig);
+
+  const std::string& exe_path() const { return exe_path_; }
+  void set_exe_path(std::string p) { exe_path_ = std::move(p); }
+
+ private:
+  Kernel& kernel_;
+  const int pid_;
+  ThreadGroup* const parent_;
+  std::string exe_path_;
+
+  mutable absl::Mutex mu_;
+  Credentials creds_ ABSL_GUARDED_BY(mu_);
+  std::array<abi::linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
+  std::array<abi::linux::SigAction, abi::linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};
+  std::vector<Task*> tasks_ ABSL_GUARDED_BY(mu_);
+  bool exiting_ ABSL_GUARDED_BY(mu_) = false;
+  int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Linux's default action for a signal with SIG_DFL.
+enum class DefaultAction { kTerminate, kCore, kIgnore, kStop, kContinue };
+DefaultAction DefaultActionFor(int sig);
+
+}  // namespace sentry::kernel
+
+#endif  // SENTRY_KERNEL_THREAD_GROUP_H_

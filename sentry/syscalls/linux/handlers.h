@@ -1,0 +1,111 @@
+// Every syscall handler of the Linux x86-64 table. A handler is a free
+// function of the task and the six argument registers; it returns a value
+// or an errno. One file per family: sys_<family>.cc.
+#ifndef SENTRY_SYSCALLS_LINUX_HANDLERS_H_
+#define SENTRY_SYSCALLS_LINUX_HANDLERS_H_
+
+#include "sentry/kernel/syscall_table.h"
+#include "sentry/kernel/task.h"
+
+namespace sentry::syscalls {
+
+using kernel::SyscallArgs;
+using kernel::SyscallResult;
+using kernel::Task;
+using util::Errno;
+using util::ErrnoOr;
+using util::ErrnoOrVoid;
+
+#define SK_DECLARE_SYSCALL(name) SyscallResult name(Task& t, const SyscallArgs& a)
+
+// sys_read_write.cc
+SK_DECLARE_SYSCALL(SysRead);
+SK_DECLARE_SYSCALL(SysWrite);
+SK_DECLARE_SYSCALL(SysReadv);
+SK_DECLARE_SYSCALL(SysWritev);
+SK_DECLARE_SYSCALL(SysPread64);
+SK_DECLARE_SYSCALL(SysPwrite64);
+SK_DECLARE_SYSCALL(SysPreadv);
+SK_DECLARE_SYSCALL(SysPwritev);
+SK_DECLARE_SYSCALL(SysPreadv2);
+SK_DECLARE_SYSCALL(SysPwritev2);
+SK_DECLARE_SYSCALL(SysLseek);
+// sys_file.cc
+SK_DECLARE_SYSCALL(SysClose);
+SK_DECLARE_SYSCALL(SysCloseRange);
+SK_DECLARE_SYSCALL(SysDup);
+SK_DECLARE_SYSCALL(SysDup2);
+SK_DECLARE_SYSCALL(SysDup3);
+SK_DECLARE_SYSCALL(SysFcntl);
+SK_DECLARE_SYSCALL(SysFstat);
+SK_DECLARE_SYSCALL(SysNewfstatat);
+SK_DECLARE_SYSCALL(SysIoctl);
+SK_DECLARE_SYSCALL(SysReadlink);
+SK_DECLARE_SYSCALL(SysReadlinkat);
+SK_DECLARE_SYSCALL(SysGetcwd);
+SK_DECLARE_SYSCALL(SysUmask);
+// sys_mmap.cc
+SK_DECLARE_SYSCALL(SysBrk);
+SK_DECLARE_SYSCALL(SysMmap);
+SK_DECLARE_SYSCALL(SysMunmap);
+SK_DECLARE_SYSCALL(SysMprotect);
+SK_DECLARE_SYSCALL(SysMremap);
+SK_DECLARE_SYSCALL(SysMadvise);
+SK_DECLARE_SYSCALL(SysMincore);
+SK_DECLARE_SYSCALL(SysMsync);
+SK_DECLARE_SYSCALL(SysMlock);
+SK_DECLARE_SYSCALL(SysMunlock);
+// sys_identity.cc
+SK_DECLARE_SYSCALL(SysGetpid);
+SK_DECLARE_SYSCALL(SysGetppid);
+SK_DECLARE_SYSCALL(SysGettid);
+SK_DECLARE_SYSCALL(SysGetuid);
+SK_DECLARE_SYSCALL(SysGeteuid);
+SK_DECLARE_SYSCALL(SysGetgid);
+SK_DECLARE_SYSCALL(SysGetegid);
+SK_DECLARE_SYSCALL(SysGetresuid);
+SK_DECLARE_SYSCALL(SysGetresgid);
+SK_DECLARE_SYSCALL(SysGetgroups);
+SK_DECLARE_SYSCALL(SysSetgroups);
+// sys_time.cc
+SK_DECLARE_SYSCALL(SysClockGettime);
+SK_DECLARE_SYSCALL(SysClockGetres);
+SK_DECLARE_SYSCALL(SysGettimeofday);
+SK_DECLARE_SYSCALL(SysTime);
+SK_DECLARE_SYSCALL(SysNanosleep);
+SK_DECLARE_SYSCALL(SysClockNanosleep);
+SK_DECLARE_SYSCALL(SysTimes);
+// sys_thread.cc
+SK_DECLARE_SYSCALL(SysExit);
+SK_DECLARE_SYSCALL(SysExitGroup);
+SK_DECLARE_SYSCALL(SysArchPrctl);
+SK_DECLARE_SYSCALL(SysSetTidAddress);
+SK_DECLARE_SYSCALL(SysSetRobustList);
+SK_DECLARE_SYSCALL(SysGetRobustList);
+SK_DECLARE_SYSCALL(SysSchedYield);
+SK_DECLARE_SYSCALL(SysSchedGetaffinity);
+SK_DECLARE_SYSCALL(SysSchedSetaffinity);
+SK_DECLARE_SYSCALL(SysGetcpu);
+SK_DECLARE_SYSCALL(SysPrlimit64);
+SK_DECLARE_SYSCALL(SysGetrlimit);
+SK_DECLARE_SYSCALL(SysSetrlimit);
+SK_DECLARE_SYSCALL(SysGetrandom);
+SK_DECLARE_SYSCALL(SysUname);
+SK_DECLARE_SYSCALL(SysSysinfo);
+SK_DECLARE_SYSCALL(SysFutex);
+// sys_signal.cc
+SK_DECLARE_SYSCALL(SysRtSigaction);
+SK_DECLARE_SYSCALL(SysRtSigprocmask);
+SK_DECLARE_SYSCALL(SysRtSigpending);
+SK_DECLARE_SYSCALL(SysKill);
+SK_DECLARE_SYSCALL(SysTgkill);
+SK_DECLARE_SYSCALL(SysTkill);
+
+#undef SK_DECLARE_SYSCALL
+
+// Reads a guest iovec array (readv/writev): EINVAL for a bad count.
+ErrnoOr<vfs::IoVec> CopyInIoVec(Task& t, mm::UserAddr addr, int64_t count);
+
+}  // namespace sentry::syscalls
+
+#endif  // SENTRY_SYSCALLS_LINUX_HANDLERS_H_

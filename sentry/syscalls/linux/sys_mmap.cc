@@ -1,0 +1,93 @@
+// brk(2), mmap(2), munmap(2), mprotect(2), mremap(2), madvise(2),
+// mincore(2), msync(2), mlock(2), munlock(2).
+#include "abi/linux/mman.h"
+#include "sentry/syscalls/linux/handlers.h"
+
+namespace sentry::syscalls {
+
+namespace L = abi::linux;
+
+SyscallResult SysBrk(Task& t, const SyscallArgs& a) { return t.mm().Brk(a[0]); }
+
+SyscallResult SysMmap(Task& t, const SyscallArgs& a) {
+  uint64_t addr = a[0], len = a[1];
+  int prot = a.Int(2), flags = a.Int(3), fd = a.Int(4);
+  uint64_t off = a[5];
+  if (off & mm::kPageMask) return Errno(EINVAL);
+  int type = flags & L::kMAP_TYPE;
+  if (type != L::kMAP_SHARED && type != L::kMAP_PRIVATE && type != L::kMAP_SHARED_VALIDATE) {
+    return Errno(EINVAL);
+  }
+  constexpr int kKnownFlags =
+      L::kMAP_TYPE | L::kMAP_FIXED | L::kMAP_ANONYMOUS | L::kMAP_32BIT | L::kMAP_GROWSDOWN |
+      L::kMAP_DENYWRITE | L::kMAP_EXECUTABLE | L::kMAP_LOCKED | L::kMAP_NORESERVE |
+      L::kMAP_POPULATE | L::kMAP_NONBLOCK | L::kMAP_STACK | L::kMAP_HUGETLB | L::kMAP_SYNC |
+      L::kMAP_FIXED_NOREPLACE | (L::kMAP_HUGE_MASK << L::kMAP_HUGE_SHIFT);
+  if (type == L::kMAP_SHARED_VALIDATE && (flags & ~kKnownFlags)) return Errno(EOPNOTSUPP);
+  if (prot & ~(L::kPROT_READ | L::kPROT_WRITE | L::kPROT_EXEC | L::kPROT_SEM)) {
+    return Errno(EINVAL);
+  }
+  if (len == 0) return Errno(EINVAL);
+  if (!(flags & L::kMAP_ANONYMOUS)) {
+    if (!t.fds().Get(fd)) return Errno(EBADF);
+    return Errno(ENODEV);  // File mappings arrive with the VFS.
+  }
+  if (flags & L::kMAP_HUGETLB) return Errno(ENOMEM);  // no huge page pool
+  mm::MMapOpts opts;
+  opts.addr = addr;
+  opts.length = len;
+  opts.prot = prot;
+  opts.shared = type != L::kMAP_PRIVATE;
+  opts.fixed = flags & L::kMAP_FIXED;
+  opts.fixed_noreplace = !opts.fixed && (flags & L::kMAP_FIXED_NOREPLACE);
+  opts.growsdown = flags & L::kMAP_GROWSDOWN;
+  return t.mm().MMap(opts);
+}
+
+SyscallResult SysMunmap(Task& t, const SyscallArgs& a) { return t.mm().MUnmap(a[0], a[1]); }
+
+SyscallResult SysMprotect(Task& t, const SyscallArgs& a) {
+  int prot = a.Int(2);
+  if (prot & ~(L::kPROT_READ | L::kPROT_WRITE | L::kPROT_EXEC | L::kPROT_SEM |
+               L::kPROT_GROWSDOWN | L::kPROT_GROWSUP)) {
+    return Errno(EINVAL);
+  }
+  if ((prot & L::kPROT_GROWSDOWN) && (prot & L::kPROT_GROWSUP)) return Errno(EINVAL);
+  return t.mm().MProtect(a[0], a[1], prot & (L::kPROT_READ | L::kPROT_WRITE | L::kPROT_EXEC));
+}
+
+SyscallResult SysMremap(Task& t, const SyscallArgs& a) {
+  return t.mm().MRemap(a[0], a[1], a[2], a.Int(3), a[4]);
+}
+
+SyscallResult SysMadvise(Task& t, const SyscallArgs& a) {
+  return t.mm().MAdvise(a[0], a[1], a.Int(2));
+}
+
+SyscallResult SysMincore(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(std::vector<uint8_t> vec, t.mm().MInCore(a[0], a[1]));
+  ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyOut(a.Addr(2), vec.data(), vec.size()));
+  if (n != vec.size()) return Errno(EFAULT);
+  return 0;
+}
+
+SyscallResult SysMsync(Task& t, const SyscallArgs& a) {
+  int flags = a.Int(2);
+  if (flags & ~(L::kMS_ASYNC | L::kMS_INVALIDATE | L::kMS_SYNC)) return Errno(EINVAL);
+  if ((flags & L::kMS_ASYNC) && (flags & L::kMS_SYNC)) return Errno(EINVAL);
+  if (a[0] & mm::kPageMask) return Errno(EINVAL);
+  // Anonymous memory has nothing to write back; the range must be mapped.
+  return t.mm().MInCore(a[0], a[1]).ok() ? SyscallResult(0) : SyscallResult(Errno(ENOMEM));
+}
+
+// Memory in the memory file is never swapped out by the sandbox, so locking
+// has nothing further to do once the range is known to be mapped.
+SyscallResult SysMlock(Task& t, const SyscallArgs& a) {
+  uint64_t start = mm::PageDown(a[0]);
+  auto r = t.mm().MInCore(start, a[1] + (a[0] - start));
+  return r.ok() ? SyscallResult(0) : SyscallResult(r.error());
+}
+
+SyscallResult SysMunlock(Task& t, const SyscallArgs& a) { return SysMlock(t, a); }
+
+}  // namespace sentry::syscalls

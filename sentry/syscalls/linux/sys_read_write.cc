@@ -1,0 +1,134 @@
+// read(2), write(2), readv(2), writev(2), pread(2), pwrite(2), preadv(2),
+// pwritev(2), preadv2(2), pwritev2(2), lseek(2).
+#include <fcntl.h>
+
+#include "abi/linux/uio.h"
+#include "sentry/syscalls/linux/handlers.h"
+
+namespace sentry::syscalls {
+
+namespace L = abi::linux;
+
+namespace {
+
+// Linux caps a single transfer at MAX_RW_COUNT (INT_MAX rounded down to a page).
+constexpr uint64_t kMaxRwCount = 0x7ffff000;
+
+ErrnoOr<std::shared_ptr<vfs::FileDescription>> GetFile(Task& t, int fd) {
+  auto f = t.fds().Get(fd);
+  if (!f) return Errno(EBADF);
+  return f;
+}
+
+vfs::IoVec Single(mm::UserAddr addr, uint64_t len) {
+  return {vfs::IoSeg{addr, std::min(len, kMaxRwCount)}};
+}
+
+SyscallResult DoRead(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, fd));
+  if (!f->readable()) return Errno(EBADF);
+  return f->Read(t.mm(), iov, offset);
+}
+
+SyscallResult DoWrite(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, fd));
+  if (!f->writable()) return Errno(EBADF);
+  return f->Write(t.mm(), iov, offset);
+}
+
+}  // namespace
+
+ErrnoOr<vfs::IoVec> CopyInIoVec(Task& t, mm::UserAddr addr, int64_t count) {
+  if (count < 0 || count > L::kUIO_MAXIOV) return Errno(EINVAL);
+  std::vector<L::Iovec> raw(count);
+  if (count > 0) {
+    ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyIn(addr, raw.data(), raw.size() * sizeof(L::Iovec)));
+    if (n != raw.size() * sizeof(L::Iovec)) return Errno(EFAULT);
+  }
+  vfs::IoVec out;
+  uint64_t total = 0;
+  for (const auto& v : raw) {
+    if (static_cast<int64_t>(v.iov_len) < 0) return Errno(EINVAL);
+    uint64_t len = std::min(v.iov_len, kMaxRwCount - total);
+    total += len;
+    out.push_back({mm::UserAddr(v.iov_base), len});
+  }
+  return out;
+}
+
+SyscallResult SysRead(Task& t, const SyscallArgs& a) {
+  return DoRead(t, a.Int(0), Single(a.Addr(1), a[2]), -1);
+}
+
+SyscallResult SysWrite(Task& t, const SyscallArgs& a) {
+  return DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), -1);
+}
+
+SyscallResult SysReadv(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoRead(t, a.Int(0), iov, -1);
+}
+
+SyscallResult SysWritev(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoWrite(t, a.Int(0), iov, -1);
+}
+
+SyscallResult SysPread64(Task& t, const SyscallArgs& a) {
+  if (a.Long(3) < 0) return Errno(EINVAL);
+  return DoRead(t, a.Int(0), Single(a.Addr(1), a[2]), a.Long(3));
+}
+
+SyscallResult SysPwrite64(Task& t, const SyscallArgs& a) {
+  if (a.Long(3) < 0) return Errno(EINVAL);
+  return DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), a.Long(3));
+}
+
+SyscallResult SysPreadv(Task& t, const SyscallArgs& a) {
+  if (a.Long(3) < 0) return Errno(EINVAL);
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoRead(t, a.Int(0), iov, a.Long(3));
+}
+
+SyscallResult SysPwritev(Task& t, const SyscallArgs& a) {
+  if (a.Long(3) < 0) return Errno(EINVAL);
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoWrite(t, a.Int(0), iov, a.Long(3));
+}
+
+// preadv2/pwritev2: offset -1 means the file position; RWF_* flags that only
+// tune performance are accepted.
+SyscallResult SysPreadv2(Task& t, const SyscallArgs& a) {
+  if (a[5] & ~uint64_t{L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_NOWAIT}) {
+    return Errno(EOPNOTSUPP);
+  }
+  int64_t off = a.Long(3);
+  if (off < -1) return Errno(EINVAL);
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoRead(t, a.Int(0), iov, off);
+}
+
+SyscallResult SysPwritev2(Task& t, const SyscallArgs& a) {
+  if (a[5] & ~uint64_t{L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_APPEND}) {
+    return Errno(EOPNOTSUPP);
+  }
+  int64_t off = a.Long(3);
+  if (off < -1) return Errno(EINVAL);
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return DoWrite(t, a.Int(0), iov, off);
+}
+
+SyscallResult SysLseek(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
+  int whence = a.Int(2);
+  if (whence < SEEK_SET || whence > SEEK_HOLE) return Errno(EINVAL);
+  return f->Seek(a.Long(1), whence);
+}
+
+}  // namespace sentry::syscalls

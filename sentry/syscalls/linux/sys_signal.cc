@@ -1,0 +1,114 @@
+// rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), kill(2),
+// tgkill(2), tkill(2).
+//
+// Partial: dispositions and masks are kept exactly, default actions
+// (terminate, core, ignore) are carried out, but running a guest handler
+// needs signal frames, which arrive with the processes-and-signals work.
+#include "abi/linux/signal.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/thread_group.h"
+#include "sentry/syscalls/linux/handlers.h"
+
+namespace sentry::syscalls {
+
+namespace L = abi::linux;
+
+namespace {
+
+bool ValidSignal(int sig) { return sig >= 1 && sig <= L::kNumSignals; }
+
+}  // namespace
+
+SyscallResult SysRtSigaction(Task& t, const SyscallArgs& a) {
+  int sig = a.Int(0);
+  if (a[3] != sizeof(L::SigSet)) return Errno(EINVAL);
+  if (!ValidSignal(sig)) return Errno(EINVAL);
+  L::SigAction old = t.thread_group().sigaction(sig);
+  if (!a.Addr(1).IsNull()) {
+    L::SigAction act;
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(1), &act));
+    if (sig == L::kSIGKILL || sig == L::kSIGSTOP) return Errno(EINVAL);
+    act.mask &= ~L::kUnblockableSignals;
+    t.thread_group().set_sigaction(sig, act);
+  }
+  if (!a.Addr(2).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), old));
+  return 0;
+}
+
+SyscallResult SysRtSigprocmask(Task& t, const SyscallArgs& a) {
+  int how = a.Int(0);
+  if (a[3] != sizeof(L::SigSet)) return Errno(EINVAL);
+  L::SigSet old = t.signal_mask();
+  if (!a.Addr(1).IsNull()) {
+    L::SigSet set;
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(1), &set));
+    switch (how) {
+      case L::kSIG_BLOCK:
+        t.set_signal_mask(old | set);
+        break;
+      case L::kSIG_UNBLOCK:
+        t.set_signal_mask(old & ~set);
+        break;
+      case L::kSIG_SETMASK:
+        t.set_signal_mask(set);
+        break;
+      default:
+        return Errno(EINVAL);
+    }
+  }
+  if (!a.Addr(2).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), old));
+  return 0;
+}
+
+SyscallResult SysRtSigpending(Task& t, const SyscallArgs& a) {
+  if (a[1] > sizeof(L::SigSet)) return Errno(EINVAL);
+  L::SigSet pending = t.pending_signals() & t.signal_mask();
+  ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyOut(a.Addr(0), &pending, a[1]));
+  (void)n;
+  return 0;
+}
+
+SyscallResult SysKill(Task& t, const SyscallArgs& a) {
+  int pid = a.Int(0), sig = a.Int(1);
+  if (sig < 0 || sig > L::kNumSignals) return Errno(EINVAL);
+  // Process groups arrive with job control: 0 and -pgid name the caller's
+  // own group, which is the caller alone; -1 is every process but init.
+  kernel::ThreadGroup* tg = nullptr;
+  if (pid > 0) {
+    tg = t.kernel().ThreadGroupByPid(pid);
+  } else if (pid == 0 || pid == -t.thread_group().pid()) {
+    tg = &t.thread_group();
+  } else if (pid == -1) {
+    return Errno(ESRCH);  // nothing but ourselves and init exists to signal
+  }
+  if (tg == nullptr) return Errno(ESRCH);
+  if (sig != 0) tg->SendSignal(sig);
+  return 0;
+}
+
+SyscallResult SysTgkill(Task& t, const SyscallArgs& a) {
+  int tgid = a.Int(0), tid = a.Int(1), sig = a.Int(2);
+  if (tgid <= 0 || tid <= 0 || sig < 0 || sig > L::kNumSignals) return Errno(EINVAL);
+  kernel::Task* target = t.kernel().TaskByTid(tid);
+  if (target == nullptr || target->thread_group().pid() != tgid) return Errno(ESRCH);
+  if (sig == 0) return 0;
+  if (sig == L::kSIGKILL) {
+    target->thread_group().SendSignal(sig);
+  } else {
+    L::SigAction act = target->thread_group().sigaction(sig);
+    if (act.handler == L::kSIG_IGN) return 0;
+    target->AddPendingSignal(sig);
+  }
+  return 0;
+}
+
+SyscallResult SysTkill(Task& t, const SyscallArgs& a) {
+  int tid = a.Int(0);
+  if (tid <= 0) return Errno(EINVAL);
+  kernel::Task* target = t.kernel().TaskByTid(tid);
+  if (target == nullptr) return Errno(ESRCH);
+  SyscallArgs b{{static_cast<uint64_t>(target->thread_group().pid()), a[0], a[1], 0, 0, 0}};
+  return SysTgkill(t, b);
+}
+
+}  // namespace sentry::syscalls

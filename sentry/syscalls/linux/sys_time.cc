@@ -1,0 +1,142 @@
+// clock_gettime(2), clock_getres(2), gettimeofday(2), time(2),
+// nanosleep(2), clock_nanosleep(2), times(2).
+//
+// Wall and monotonic clocks are the host's. CPU-time clocks measure the
+// guest's own execution (the stub process or thread that runs it).
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "abi/linux/time.h"
+#include "absl/strings/str_cat.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/thread_group.h"
+#include "sentry/syscalls/linux/handlers.h"
+
+namespace sentry::syscalls {
+
+namespace L = abi::linux;
+
+namespace {
+
+constexpr int64_t kNsPerSec = 1000000000;
+
+bool ValidClock(int id) { return id >= L::kCLOCK_REALTIME && id <= L::kCLOCK_TAI && id != 10; }
+
+L::Timespec FromNs(int64_t ns) { return {ns / kNsPerSec, ns % kNsPerSec}; }
+
+// The guest's CPU time as the platform measures it. Each guest process runs
+// in one host process of the platform, so until guests have several threads
+// the thread clock reads the same as the process clock.
+int64_t GuestCpuNs(Task& t) { return t.mm().address_space().CpuTimeNs(); }
+
+ErrnoOr<int64_t> ClockNow(Task& t, int id) {
+  if (!ValidClock(id)) return Errno(EINVAL);
+  if (id == L::kCLOCK_PROCESS_CPUTIME_ID) return GuestCpuNs(t);
+  if (id == L::kCLOCK_THREAD_CPUTIME_ID) return GuestCpuNs(t);
+  if (id == L::kCLOCK_REALTIME_ALARM) id = L::kCLOCK_REALTIME;
+  if (id == L::kCLOCK_BOOTTIME_ALARM) id = L::kCLOCK_BOOTTIME;
+  timespec ts;
+  if (clock_gettime(id, &ts) != 0) return Errno(errno);
+  return ts.tv_sec * kNsPerSec + ts.tv_nsec;
+}
+
+ErrnoOr<int64_t> CopyInTimespecNs(Task& t, mm::UserAddr addr) {
+  L::Timespec ts;
+  RETURN_IF_ERRNO(t.CopyInObj(addr, &ts));
+  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return Errno(EINVAL);
+  if (ts.tv_sec > INT64_MAX / kNsPerSec - 1) return INT64_MAX;
+  return ts.tv_sec * kNsPerSec + ts.tv_nsec;
+}
+
+// Sleeps on the host until `deadline` of clock `id` (absolute).
+ErrnoOrVoid SleepUntil(int id, int64_t deadline) {
+  timespec ts{static_cast<time_t>(deadline / kNsPerSec), static_cast<long>(deadline % kNsPerSec)};
+  int r;
+  do {
+    r = clock_nanosleep(id, TIMER_ABSTIME, &ts, nullptr);
+  } while (r == EINTR);
+  if (r != 0) return Errno(r);
+  return {};
+}
+
+}  // namespace
+
+SyscallResult SysClockGettime(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(int64_t ns, ClockNow(t, a.Int(0)));
+  return t.CopyOutObj(a.Addr(1), FromNs(ns));
+}
+
+SyscallResult SysClockGetres(Task& t, const SyscallArgs& a) {
+  int id = a.Int(0);
+  if (!ValidClock(id)) return Errno(EINVAL);
+  if (a.Addr(1).IsNull()) return 0;
+  int64_t res = 1;
+  if (id == L::kCLOCK_REALTIME_COARSE || id == L::kCLOCK_MONOTONIC_COARSE) {
+    timespec ts;
+    if (clock_getres(id, &ts) == 0) res = ts.tv_sec * kNsPerSec + ts.tv_nsec;
+  }
+  return t.CopyOutObj(a.Addr(1), FromNs(res));
+}
+
+SyscallResult SysGettimeofday(Task& t, const SyscallArgs& a) {
+  if (!a.Addr(0).IsNull()) {
+    ASSIGN_OR_RETURN_ERRNO(int64_t ns, ClockNow(t, L::kCLOCK_REALTIME));
+    L::Timeval tv{ns / kNsPerSec, (ns % kNsPerSec) / 1000};
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(0), tv));
+  }
+  if (!a.Addr(1).IsNull()) {
+    L::Timezone tz{0, 0};
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), tz));
+  }
+  return 0;
+}
+
+SyscallResult SysTime(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(int64_t ns, ClockNow(t, L::kCLOCK_REALTIME));
+  int64_t secs = ns / kNsPerSec;
+  if (!a.Addr(0).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(0), secs));
+  return secs;
+}
+
+SyscallResult SysNanosleep(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(int64_t dur, CopyInTimespecNs(t, a.Addr(0)));
+  ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, L::kCLOCK_MONOTONIC));
+  int64_t deadline = dur > INT64_MAX - now ? INT64_MAX : now + dur;
+  return SleepUntil(CLOCK_MONOTONIC, deadline);
+}
+
+SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
+  int id = a.Int(0), flags = a.Int(1);
+  if (id == L::kCLOCK_THREAD_CPUTIME_ID) return Errno(EINVAL);
+  if (!ValidClock(id)) return Errno(EINVAL);
+  if (id == L::kCLOCK_PROCESS_CPUTIME_ID || id == L::kCLOCK_MONOTONIC_RAW ||
+      id == L::kCLOCK_REALTIME_COARSE || id == L::kCLOCK_MONOTONIC_COARSE) {
+    return Errno(EOPNOTSUPP);  // Linux refuses to sleep on these
+  }
+  ASSIGN_OR_RETURN_ERRNO(int64_t value, CopyInTimespecNs(t, a.Addr(2)));
+  if (id == L::kCLOCK_REALTIME_ALARM) id = L::kCLOCK_REALTIME;
+  if (id == L::kCLOCK_BOOTTIME_ALARM) id = L::kCLOCK_BOOTTIME;
+  int64_t deadline = value;
+  if (!(flags & L::kTIMER_ABSTIME)) {
+    ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, id));
+    deadline = value > INT64_MAX - now ? INT64_MAX : now + value;
+  }
+  return SleepUntil(id, deadline);
+}
+
+SyscallResult SysTimes(Task& t, const SyscallArgs& a) {
+  int64_t ticks_per_sec = 100;
+  int64_t cpu = GuestCpuNs(t);
+  if (!a.Addr(0).IsNull()) {
+    L::Tms tms{cpu / (kNsPerSec / ticks_per_sec), 0, 0, 0};
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(0), tms));
+  }
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (ts.tv_sec * kNsPerSec + ts.tv_nsec) / (kNsPerSec / ticks_per_sec);
+}
+
+}  // namespace sentry::syscalls

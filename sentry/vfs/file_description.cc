@@ -1,0 +1,35 @@
+#include "sentry/vfs/file_description.h"
+
+#include <fcntl.h>
+
+namespace sentry::vfs {
+
+ErrnoOr<size_t> FileDescription::Read(mm::MemoryManager&, const IoVec&, int64_t) {
+  return Errno(EINVAL);
+}
+ErrnoOr<size_t> FileDescription::Write(mm::MemoryManager&, const IoVec&, int64_t) {
+  return Errno(EINVAL);
+}
+ErrnoOr<int64_t> FileDescription::Seek(int64_t, int) { return Errno(ESPIPE); }
+ErrnoOr<abi::linux::Stat> FileDescription::Stat() { return Errno(EINVAL); }
+ErrnoOr<uint64_t> FileDescription::Ioctl(mm::MemoryManager&, uint32_t, uint64_t) {
+  return Errno(ENOTTY);
+}
+
+void FileDescription::set_status_flags(int f) {
+  // F_SETFL changes only these; the access mode and creation flags stay.
+  constexpr int kSettable = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
+  flags_ = (flags_ & ~kSettable) | (f & kSettable);
+}
+
+bool FileDescription::readable() const {
+  int acc = flags_ & O_ACCMODE;
+  return acc == O_RDONLY || acc == O_RDWR;
+}
+
+bool FileDescription::writable() const {
+  int acc = flags_ & O_ACCMODE;
+  return acc == O_WRONLY || acc == O_RDWR;
+}
+
+}  // namespace sentry::vfs
