@@ -8,7 +8,7 @@
 //   ASSIGN_OR_RETURN(auto as, platform->NewAddressSpace());
 //   auto ctx = platform->NewContext();
 //   as->MapFile(addr, len, mf_fd, offset, PROT_READ | PROT_WRITE);
-//   platform::SwitchResult r = ctx->Switch(*as, regs);  // regs: abi::linux::PtRegs
+//   platform::SwitchResult r = ctx->Switch(*as, regs);  // regs: abi_linux::PtRegs
 //   if (r.reason == platform::StopReason::kSyscall) { ... regs.rax = result; }
 //
 // Back ends: platform/ptrace (PTRACE_SYSEMU). systrap and kvm plug in behind
@@ -71,7 +71,7 @@ class Context {
 
   // Runs the guest in `as` from `regs` until it traps; `regs` is updated to
   // the guest's registers at the trap. FPU state stays with the context.
-  virtual SwitchResult Switch(AddressSpace& as, abi::linux::PtRegs& regs) = 0;
+  virtual SwitchResult Switch(AddressSpace& as, abi_linux::PtRegs& regs) = 0;
 
   // Callable from any thread: makes a running or future Switch return
   // kInterrupted promptly.
@@ -99,7 +99,7 @@ class Platform {
   virtual uint64_t MaxUserAddress() const = 0;
 
   // Registers a fresh thread starts with (segment selectors, flags).
-  virtual abi::linux::PtRegs InitialRegs() const = 0;
+  virtual abi_linux::PtRegs InitialRegs() const = 0;
 };
 
 }  // namespace platform

@@ -24,8 +24,8 @@ struct Row {
 std::vector<Row> Report() {
   const auto& table = sentry::syscalls::Linux64();
   std::vector<Row> rows;
-  for (int nr = 0; nr < abi::linux::kSyscallTableSize; ++nr) {
-    std::string_view name = abi::linux::SyscallName(nr);
+  for (int nr = 0; nr < abi_linux::kSyscallTableSize; ++nr) {
+    std::string_view name = abi_linux::SyscallName(nr);
     if (name.empty()) continue;
     Row r{nr, std::string(name), "unimplemented", "returns ENOSYS"};
     if (const auto* e = table.Lookup(nr)) {
@@ -40,7 +40,7 @@ std::vector<Row> Report() {
           break;
         case sentry::kernel::Support::kError:
           r.status = e->error == ENOSYS ? "unimplemented" : "error";
-          r.note = absl::StrFormat("returns %s: %s", std::string(abi::linux::ErrnoName(e->error)),
+          r.note = absl::StrFormat("returns %s: %s", std::string(abi_linux::ErrnoName(e->error)),
                                    std::string(e->note));
           break;
       }

@@ -17,7 +17,7 @@
 
 namespace platform::ptrace {
 
-using abi::linux::PtRegs;
+using abi_linux::PtRegs;
 
 // Defined in stub_unsafe.cc.
 absl::Status GetRegs(pid_t tid, PtRegs& regs);

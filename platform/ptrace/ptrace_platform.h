@@ -51,7 +51,7 @@ absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd);
 // A traced thread of a stub process, owned by the sentry thread tracing it.
 class StubThread {
  public:
-  StubThread(pid_t tid, const abi::linux::PtRegs& initial, uint64_t syscall_insn)
+  StubThread(pid_t tid, const abi_linux::PtRegs& initial, uint64_t syscall_insn)
       : tid_(tid), initial_(initial), syscall_insn_(syscall_insn) {}
 
   pid_t tid() const { return tid_; }
@@ -59,11 +59,11 @@ class StubThread {
   // raw result (negative errno on failure), or an error if the thread died.
   absl::StatusOr<int64_t> Syscall(uint64_t nr, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
                                   uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0);
-  const abi::linux::PtRegs& initial_regs() const { return initial_; }
+  const abi_linux::PtRegs& initial_regs() const { return initial_; }
 
  private:
   pid_t tid_;
-  abi::linux::PtRegs initial_;
+  abi_linux::PtRegs initial_;
   uint64_t syscall_insn_;
 };
 
@@ -99,7 +99,7 @@ class Subprocess : public AddressSpace {
 
 class PtraceContext : public Context {
  public:
-  SwitchResult Switch(AddressSpace& as, abi::linux::PtRegs& regs) override;
+  SwitchResult Switch(AddressSpace& as, abi_linux::PtRegs& regs) override;
   void Interrupt() override;
 
  private:
@@ -117,7 +117,7 @@ class PtracePlatform : public Platform {
   std::unique_ptr<Context> NewContext() override;
   uint64_t MinUserAddress() const override { return 0x10000; }
   uint64_t MaxUserAddress() const override { return layout_.start; }
-  abi::linux::PtRegs InitialRegs() const override;
+  abi_linux::PtRegs InitialRegs() const override;
 
   int memory_file_fd() const { return memory_file_fd_; }
   const internal::StubLayout& layout() const { return layout_; }

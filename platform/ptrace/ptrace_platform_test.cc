@@ -43,7 +43,7 @@ TEST_F(PtracePlatformTest, GuestSyscallStopsBeforeTheHostRunsIt) {
   ASSERT_TRUE(as.ok()) << as.status();
   ASSERT_TRUE((*as)->MapFile(kCodeAddr, 4096, memfd_.get(), 0, PROT_READ | PROT_EXEC).ok());
   auto ctx = platform_->NewContext();
-  abi::linux::PtRegs regs = platform_->InitialRegs();
+  abi_linux::PtRegs regs = platform_->InitialRegs();
   regs.rip = kCodeAddr;
   SwitchResult r = ctx->Switch(**as, regs);
   ASSERT_EQ(r.reason, StopReason::kSyscall)
@@ -66,7 +66,7 @@ TEST_F(PtracePlatformTest, FaultsReportAddressAndCause) {
   ASSERT_TRUE(as.ok());
   ASSERT_TRUE((*as)->MapFile(kCodeAddr, 4096, memfd_.get(), 0, PROT_READ | PROT_EXEC).ok());
   auto ctx = platform_->NewContext();
-  abi::linux::PtRegs regs = platform_->InitialRegs();
+  abi_linux::PtRegs regs = platform_->InitialRegs();
   regs.rip = kCodeAddr;
   SwitchResult r = ctx->Switch(**as, regs);
   ASSERT_EQ(r.reason, StopReason::kFault);
@@ -91,7 +91,7 @@ TEST_F(PtracePlatformTest, InterruptStopsARunningGuest) {
   ASSERT_TRUE(as.ok());
   ASSERT_TRUE((*as)->MapFile(kCodeAddr, 4096, memfd_.get(), 0, PROT_READ | PROT_EXEC).ok());
   auto ctx = platform_->NewContext();
-  abi::linux::PtRegs regs = platform_->InitialRegs();
+  abi_linux::PtRegs regs = platform_->InitialRegs();
   regs.rip = kCodeAddr;
   std::thread t([&] {
     usleep(50000);

@@ -63,7 +63,7 @@ extern "C" char sk_stub_code_end[];
 
 namespace platform::ptrace {
 
-using abi::linux::PtRegs;
+using abi_linux::PtRegs;
 
 static_assert(sizeof(PtRegs) == sizeof(user_regs_struct), "PtRegs must match the host's ptrace regs");
 

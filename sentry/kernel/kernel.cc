@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <time.h>
 
+#include <cstring>
+
 #include "abi/linux/syscalls.h"
 #include "sentry/fsimpl/host/host_file.h"
 #include "sentry/kernel/task.h"
@@ -48,7 +50,7 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   load.euid = args.creds.euid;
   load.gid = args.creds.rgid;
   load.egid = args.creds.egid;
-  load.stack_limit = args.rlimits[abi::linux::kRLIMIT_STACK].rlim_cur;
+  load.stack_limit = args.rlimits[abi_linux::kRLIMIT_STACK].rlim_cur;
   auto loaded = loader::Load(*mm, load);
   if (!loaded.ok()) {
     return util::ErrnoStatus(loaded.error().value(), "cannot execute " + args.filename);
@@ -75,11 +77,13 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   tg->set_rlimits(args.rlimits);
   tg->set_exe_path(args.filename);
   auto task = std::make_unique<Task>(*this, *tg, tid, std::move(mm), std::move(fds), std::move(fs));
-  abi::linux::PtRegs& regs = task->regs();
+  abi_linux::PtRegs& regs = task->regs();
   regs = platform_->InitialRegs();
   regs.rip = loaded->entry;
   regs.rsp = loaded->stack_pointer;
   Task* t = task.get();
+  std::string comm = args.filename.substr(args.filename.rfind('/') + 1);
+  std::strncpy(t->control().comm, comm.c_str(), sizeof(t->control().comm) - 1);
   tg->AddTask(t);
   tasks_[tid] = t;
   init_ = tg.get();
@@ -152,7 +156,7 @@ void Kernel::TaskExited(Task* t) {
 void Kernel::CountUnimplemented(int64_t nr) {
   absl::MutexLock l(&mu_);
   if (unimplemented_[nr]++ == 0) {
-    std::string_view name = abi::linux::SyscallName(static_cast<int>(nr));
+    std::string_view name = abi_linux::SyscallName(static_cast<int>(nr));
     SK_DLOG << "unimplemented syscall " << nr << " ("
                     << (name.empty() ? "unknown" : std::string(name)) << "): ENOSYS";
   }

@@ -52,7 +52,7 @@ struct ProcessArgs {
   std::vector<std::string> envv;
   std::string cwd = "/";
   Credentials creds;
-  std::array<abi::linux::Rlimit64, 16> rlimits;
+  std::array<abi_linux::Rlimit64, 16> rlimits;
   uint32_t umask = 022;
   // Host fds that become the guest's fds 0, 1, 2 (-1: none). Dup'ed.
   std::array<int, 3> stdio = {0, 1, 2};

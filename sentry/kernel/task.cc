@@ -6,7 +6,7 @@
 
 namespace sentry::kernel {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 Task::Task(Kernel& k, ThreadGroup& tg, int tid, std::shared_ptr<mm::MemoryManager> mm,
            std::shared_ptr<vfs::FdTable> fds, std::shared_ptr<FsContext> fs)

@@ -39,6 +39,14 @@ struct FsContext {
   uint32_t umask ABSL_GUARDED_BY(mu) = 022;
 };
 
+// Per-thread state set by prctl(2).
+struct TaskControl {
+  char comm[16] = {};  // PR_SET_NAME: NUL-padded
+  int pdeath_signal = 0;
+  bool keep_caps = false;
+  uint64_t timer_slack_ns = 50000;
+};
+
 class Task {
  public:
   Task(Kernel& k, ThreadGroup& tg, int tid, std::shared_ptr<mm::MemoryManager> mm,
@@ -57,7 +65,7 @@ class Task {
   mm::MemoryManager& mm() { return *mm_; }
   vfs::FdTable& fds() { return *fds_; }
   FsContext& fs() { return *fs_; }
-  abi::linux::PtRegs& regs() { return regs_; }
+  abi_linux::PtRegs& regs() { return regs_; }
   platform::Context& context() { return *ctx_; }
 
   // ---- Guest memory, through this task's address space ----
@@ -69,7 +77,7 @@ class Task {
   ErrnoOrVoid CopyInObj(mm::UserAddr src, T* obj) { return mm_->CopyInObj(src, obj); }
   template <typename T>
   ErrnoOrVoid CopyOutObj(mm::UserAddr dst, const T& obj) { return mm_->CopyOutObj(dst, obj); }
-  ErrnoOr<std::string> CopyInString(mm::UserAddr src, size_t max = abi::linux::kPATH_MAX) {
+  ErrnoOr<std::string> CopyInString(mm::UserAddr src, size_t max = abi_linux::kPATH_MAX) {
     return mm_->CopyInString(src, max);
   }
 
@@ -81,9 +89,9 @@ class Task {
     robust_list_len_ = len;
   }
   uint64_t robust_list_head() const { return robust_list_head_; }
-  abi::linux::SigSet signal_mask() const { return sigmask_.load(); }
-  void set_signal_mask(abi::linux::SigSet m);
-  abi::linux::SigSet pending_signals() const { return pending_.load(); }
+  abi_linux::SigSet signal_mask() const { return sigmask_.load(); }
+  void set_signal_mask(abi_linux::SigSet m);
+  abi_linux::SigSet pending_signals() const { return pending_.load(); }
   void AddPendingSignal(int sig);
 
   // Ends this thread (exit) or its whole group (exit_group), with a Linux
@@ -94,6 +102,8 @@ class Task {
   // the group, a signal arrived).
   void Interrupt();
   bool exiting() const { return exiting_.load(); }
+
+  TaskControl& control() { return control_; }
 
  private:
   void Run();
@@ -109,16 +119,17 @@ class Task {
   std::shared_ptr<vfs::FdTable> fds_;
   std::shared_ptr<FsContext> fs_;
   std::unique_ptr<platform::Context> ctx_;
-  abi::linux::PtRegs regs_{};
+  abi_linux::PtRegs regs_{};
   std::thread thread_;
 
   uint64_t clear_child_tid_ = 0;
   uint64_t robust_list_head_ = 0;
   uint64_t robust_list_len_ = 0;
-  std::atomic<abi::linux::SigSet> sigmask_{0};
-  std::atomic<abi::linux::SigSet> pending_{0};
+  std::atomic<abi_linux::SigSet> sigmask_{0};
+  std::atomic<abi_linux::SigSet> pending_{0};
   std::atomic<bool> exiting_{false};
   bool warned_handler_ = false;
+  TaskControl control_;
 };
 
 }  // namespace sentry::kernel

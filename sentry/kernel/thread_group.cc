@@ -7,7 +7,7 @@
 
 namespace sentry::kernel {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 DefaultAction DefaultActionFor(int sig) {
   switch (sig) {

@@ -4,6 +4,7 @@
 #define SENTRY_KERNEL_THREAD_GROUP_H_
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -36,24 +37,24 @@ class ThreadGroup {
     creds_ = std::move(c);
   }
 
-  abi::linux::Rlimit64 rlimit(int resource) const {
+  abi_linux::Rlimit64 rlimit(int resource) const {
     absl::MutexLock l(&mu_);
     return rlimits_[resource];
   }
-  void set_rlimit(int resource, abi::linux::Rlimit64 v) {
+  void set_rlimit(int resource, abi_linux::Rlimit64 v) {
     absl::MutexLock l(&mu_);
     rlimits_[resource] = v;
   }
-  void set_rlimits(const std::array<abi::linux::Rlimit64, 16>& r) {
+  void set_rlimits(const std::array<abi_linux::Rlimit64, 16>& r) {
     absl::MutexLock l(&mu_);
     rlimits_ = r;
   }
 
-  abi::linux::SigAction sigaction(int sig) const {
+  abi_linux::SigAction sigaction(int sig) const {
     absl::MutexLock l(&mu_);
     return actions_[sig - 1];
   }
-  void set_sigaction(int sig, const abi::linux::SigAction& a) {
+  void set_sigaction(int sig, const abi_linux::SigAction& a) {
     absl::MutexLock l(&mu_);
     actions_[sig - 1] = a;
   }
@@ -80,6 +81,12 @@ class ThreadGroup {
   // fatal (the group exits), or left pending for a handler.
   void SendSignal(int sig);
 
+  // Process-wide prctl(2) state.
+  std::atomic<bool> dumpable{true};
+  std::atomic<bool> no_new_privs{false};
+  std::atomic<bool> child_subreaper{false};
+  std::atomic<bool> thp_disable{false};
+
   const std::string& exe_path() const { return exe_path_; }
   void set_exe_path(std::string p) { exe_path_ = std::move(p); }
 
@@ -91,8 +98,8 @@ class ThreadGroup {
 
   mutable absl::Mutex mu_;
   Credentials creds_ ABSL_GUARDED_BY(mu_);
-  std::array<abi::linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
-  std::array<abi::linux::SigAction, abi::linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};
+  std::array<abi_linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
+  std::array<abi_linux::SigAction, abi_linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};
   std::vector<Task*> tasks_ ABSL_GUARDED_BY(mu_);
   bool exiting_ ABSL_GUARDED_BY(mu_) = false;
   int exit_status_ ABSL_GUARDED_BY(mu_) = 0;

@@ -16,7 +16,7 @@
 
 namespace sentry::loader {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 using util::Errno;
 using util::ErrnoOr;
 

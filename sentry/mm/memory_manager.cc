@@ -248,10 +248,33 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
   std::optional<uint64_t> olen = PageUp(old_len);
   std::optional<uint64_t> nlen = PageUp(new_len);
   if (!olen || !nlen || *nlen == 0) return Errno(EINVAL);
-  if (*olen == 0) return Errno(EINVAL);  // duplicating shared mappings: not supported
   if (old_addr > ~uint64_t{0} - *olen) return Errno(EFAULT);
   absl::MutexLock l(&mu_);
   auto vma = FindVma(old_addr);
+  if (*olen == 0) {
+    // A second mapping of the same shared pages.
+    if (vma == vmas_.end() || !vma->second.shared) return Errno(EINVAL);
+    if (!(flags & MREMAP_MAYMOVE)) return Errno(ENOMEM);
+    // The pages must exist: stay within this mapping's shared memory.
+    if (*nlen > vma->second.end - old_addr) return Errno(EINVAL);
+    uint64_t dest;
+    if (flags & MREMAP_FIXED) {
+      if (!PageAligned(new_addr)) return Errno(EINVAL);
+      if (new_addr < min_addr_ || new_addr > max_addr_ - *nlen) return Errno(EINVAL);
+      dest = new_addr;
+    } else {
+      std::optional<uint64_t> found = FindUnmapped(*nlen);
+      if (!found) return Errno(ENOMEM);
+      dest = *found;
+    }
+    Vma alias = vma->second;
+    alias.shm_offset += old_addr - vma->first;
+    alias.end = dest + *nlen;
+    mf_.IncRef(alias.shm_offset, *nlen);
+    UnmapLocked(dest, dest + *nlen);
+    vmas_.emplace(dest, std::move(alias));
+    return dest;
+  }
   if (vma == vmas_.end() || vma->second.end < old_addr + *olen) return Errno(EFAULT);
   bool fixed = flags & MREMAP_FIXED;
   if (!fixed && *nlen <= *olen) {
@@ -536,21 +559,21 @@ ErrnoOr<PinnedRanges> MemoryManager::Pin(UserAddr addr, size_t n, AccessType at)
 std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType at) {
   absl::MutexLock l(&mu_);
   auto vma = FindVma(addr);
-  if (vma == vmas_.end()) return FaultError{abi::linux::kSEGV_MAPERR};
+  if (vma == vmas_.end()) return FaultError{abi_linux::kSEGV_MAPERR};
   int prot = vma->second.prot;
-  if (prot == PROT_NONE) return FaultError{abi::linux::kSEGV_ACCERR};
-  if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi::linux::kSEGV_ACCERR};
+  if (prot == PROT_NONE) return FaultError{abi_linux::kSEGV_ACCERR};
+  if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi_linux::kSEGV_ACCERR};
   auto pma = EnsurePma(addr, vma);
-  if (!pma.ok()) return FaultError{abi::linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
+  if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
   Pma& p = (*pma)->second;
   if (p.mapped_prot == prot) {
     // Already mapped as the VMA allows: the access itself is not allowed.
-    return FaultError{abi::linux::kSEGV_ACCERR};
+    return FaultError{abi_linux::kSEGV_ACCERR};
   }
   absl::Status s = as_->MapFile((*pma)->first, p.end - (*pma)->first, mf_.fd(), p.file_offset, prot);
   if (!s.ok()) {
     SK_LOG(ERROR) << "address space map: " << s;
-    return FaultError{abi::linux::kSEGV_MAPERR};
+    return FaultError{abi_linux::kSEGV_MAPERR};
   }
   p.mapped_prot = prot;
   return std::nullopt;

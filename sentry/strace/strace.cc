@@ -103,7 +103,7 @@ void OnExit(kernel::Task& t, int64_t nr, const kernel::SyscallArgs& args,
 
 std::string FormatSyscall(kernel::Task& t, int64_t nr, const kernel::SyscallArgs& args,
                           const kernel::SyscallResult& r) {
-  std::string_view name = abi::linux::SyscallName(static_cast<int>(nr));
+  std::string_view name = abi_linux::SyscallName(static_cast<int>(nr));
   std::string line = absl::StrFormat("[%4d] ", t.tid());
   std::string_view fmt = "xxxxxx";
   if (name.empty()) {
@@ -123,7 +123,7 @@ std::string FormatSyscall(kernel::Task& t, int64_t nr, const kernel::SyscallArgs
     line += " = ?";
   } else if (r.is_error()) {
     int err = static_cast<int>(-static_cast<int64_t>(r.value()));
-    std::string_view ename = abi::linux::ErrnoName(err);
+    std::string_view ename = abi_linux::ErrnoName(err);
     absl::StrAppend(&line, " = -1 ", ename.empty() ? absl::StrCat("errno ", err) : std::string(ename));
   } else if (name == "mmap" || name == "brk" || name == "mremap") {
     absl::StrAppendFormat(&line, " = %#x", r.value());

@@ -11,7 +11,7 @@ ErrnoOr<size_t> FileDescription::Write(mm::MemoryManager&, const IoVec&, int64_t
   return Errno(EINVAL);
 }
 ErrnoOr<int64_t> FileDescription::Seek(int64_t, int) { return Errno(ESPIPE); }
-ErrnoOr<abi::linux::Stat> FileDescription::Stat() { return Errno(EINVAL); }
+ErrnoOr<abi_linux::Stat> FileDescription::Stat() { return Errno(EINVAL); }
 ErrnoOr<uint64_t> FileDescription::Ioctl(mm::MemoryManager&, uint32_t, uint64_t) {
   return Errno(ENOTTY);
 }

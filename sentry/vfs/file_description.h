@@ -42,7 +42,7 @@ class FileDescription {
   virtual ErrnoOr<size_t> Read(mm::MemoryManager& mm, const IoVec& dst, int64_t offset);
   virtual ErrnoOr<size_t> Write(mm::MemoryManager& mm, const IoVec& src, int64_t offset);
   virtual ErrnoOr<int64_t> Seek(int64_t offset, int whence);
-  virtual ErrnoOr<abi::linux::Stat> Stat();
+  virtual ErrnoOr<abi_linux::Stat> Stat();
   // ioctl requests that depend on the file; `arg` is the raw argument.
   virtual ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg);
   // A name for /proc/pid/fd and strace ("pipe:[12]", "/dev/pts/0").

@@ -99,8 +99,8 @@ ErrnoOr<int64_t> HostFile::Seek(int64_t offset, int whence) {
   return static_cast<int64_t>(r);
 }
 
-abi::linux::Stat StatFromHost(const struct stat& st) {
-  abi::linux::Stat s{};
+abi_linux::Stat StatFromHost(const struct stat& st) {
+  abi_linux::Stat s{};
   s.st_dev = st.st_dev;
   s.st_ino = st.st_ino;
   s.st_nlink = st.st_nlink;
@@ -117,14 +117,14 @@ abi::linux::Stat StatFromHost(const struct stat& st) {
   return s;
 }
 
-ErrnoOr<abi::linux::Stat> HostFile::Stat() {
+ErrnoOr<abi_linux::Stat> HostFile::Stat() {
   struct stat st;
   if (fstat(fd_.get(), &st) != 0) return Errno(errno);
   return StatFromHost(st);
 }
 
 ErrnoOr<uint64_t> HostFile::Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) {
-  namespace L = abi::linux;
+  namespace L = abi_linux;
   mm::UserAddr addr(arg);
   switch (request) {
     case L::kTCGETS: {

@@ -25,7 +25,7 @@ class HostFile : public vfs::FileDescription {
   util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src,
                               int64_t offset) override;
   util::ErrnoOr<int64_t> Seek(int64_t offset, int whence) override;
-  util::ErrnoOr<abi::linux::Stat> Stat() override;
+  util::ErrnoOr<abi_linux::Stat> Stat() override;
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;
 
@@ -36,7 +36,7 @@ class HostFile : public vfs::FileDescription {
 };
 
 // Converts a host struct stat (same x86-64 layout) to the guest's.
-abi::linux::Stat StatFromHost(const struct stat& st);
+abi_linux::Stat StatFromHost(const struct stat& st);
 
 }  // namespace sentry::fsimpl::host
 

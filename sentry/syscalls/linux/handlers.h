@@ -93,6 +93,7 @@ SK_DECLARE_SYSCALL(SysGetrandom);
 SK_DECLARE_SYSCALL(SysUname);
 SK_DECLARE_SYSCALL(SysSysinfo);
 SK_DECLARE_SYSCALL(SysFutex);
+SK_DECLARE_SYSCALL(SysPrctl);
 // sys_signal.cc
 SK_DECLARE_SYSCALL(SysRtSigaction);
 SK_DECLARE_SYSCALL(SysRtSigprocmask);

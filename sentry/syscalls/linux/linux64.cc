@@ -7,7 +7,7 @@ namespace sentry::syscalls {
 
 namespace {
 
-using namespace abi::linux;  // NOLINT: the kNR_* names read best bare here.
+using namespace abi_linux;  // NOLINT: the kNR_* names read best bare here.
 using kernel::Error;
 using kernel::Partial;
 using kernel::Supported;
@@ -63,6 +63,8 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Error(kNR_uselib, ENOSYS, "obsolete"),
     Partial(kNR_mlock, SysMlock, "sandbox memory is never swapped; checks the range"),
     Partial(kNR_munlock, SysMunlock, "sandbox memory is never swapped; checks the range"),
+    Partial(kNR_prctl, SysPrctl, "name, death signal, dumpable, no_new_privs, subreaper, "
+            "keepcaps, timer slack, THP; no seccomp, PR_SET_MM or capability changes"),
     Partial(kNR_arch_prctl, SysArchPrctl, "no cpuid faulting"),
     Supported(kNR_setrlimit, SysSetrlimit),
     Error(kNR_create_module, ENOSYS, "obsolete"),

@@ -5,7 +5,7 @@
 
 namespace sentry::syscalls {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 SyscallResult SysBrk(Task& t, const SyscallArgs& a) { return t.mm().Brk(a[0]); }
 

@@ -11,7 +11,7 @@
 
 namespace sentry::syscalls {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 namespace {
 

@@ -23,7 +23,7 @@
 
 namespace sentry::syscalls {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 // The kernel version the sandbox reports.
 constexpr char kRelease[] = "6.1.0";
@@ -288,6 +288,81 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
     default:
       // Requeue, wake-op and priority inheritance arrive with threads.
       return Errno(ENOSYS);
+  }
+}
+
+}  // namespace sentry::syscalls
+
+namespace sentry::syscalls {
+
+// prctl(2): the options that concern a process's own state.
+SyscallResult SysPrctl(Task& t, const SyscallArgs& a) {
+  kernel::ThreadGroup& tg = t.thread_group();
+  kernel::TaskControl& c = t.control();
+  uint64_t arg = a[1];
+  switch (a.Int(0)) {
+    case L::kPR_SET_NAME: {
+      char name[16] = {};
+      ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyIn(a.Addr(1), name, sizeof(name) - 1));
+      (void)n;
+      name[sizeof(name) - 1] = 0;
+      std::memcpy(c.comm, name, sizeof(c.comm));
+      return 0;
+    }
+    case L::kPR_GET_NAME:
+      return t.CopyOut(a.Addr(1), c.comm, sizeof(c.comm)).ok() ? SyscallResult(0)
+                                                                : SyscallResult(Errno(EFAULT));
+    case L::kPR_SET_PDEATHSIG:
+      if (arg > static_cast<uint64_t>(L::kNumSignals)) return Errno(EINVAL);
+      c.pdeath_signal = static_cast<int>(arg);
+      return 0;
+    case L::kPR_GET_PDEATHSIG:
+      return t.CopyOutObj(a.Addr(1), c.pdeath_signal);
+    case L::kPR_SET_DUMPABLE:
+      if (arg > 1) return Errno(EINVAL);
+      tg.dumpable = arg == 1;
+      return 0;
+    case L::kPR_GET_DUMPABLE:
+      return tg.dumpable.load() ? 1 : 0;
+    case L::kPR_SET_NO_NEW_PRIVS:
+      if (arg != 1 || a[2] || a[3] || a[4]) return Errno(EINVAL);
+      tg.no_new_privs = true;
+      return 0;
+    case L::kPR_GET_NO_NEW_PRIVS:
+      if (a[1] || a[2] || a[3] || a[4]) return Errno(EINVAL);
+      return tg.no_new_privs.load() ? 1 : 0;
+    case L::kPR_SET_CHILD_SUBREAPER:
+      tg.child_subreaper = arg != 0;
+      return 0;
+    case L::kPR_GET_CHILD_SUBREAPER: {
+      int v = tg.child_subreaper.load() ? 1 : 0;
+      return t.CopyOutObj(a.Addr(1), v);
+    }
+    case L::kPR_GET_TID_ADDRESS:
+      return t.CopyOutObj(a.Addr(1), t.clear_child_tid());
+    case L::kPR_CAPBSET_READ:
+      if (arg > 40) return Errno(EINVAL);
+      return (tg.creds().cap_bounding >> arg) & 1 ? 1 : 0;
+    case L::kPR_SET_KEEPCAPS:
+      if (arg > 1) return Errno(EINVAL);
+      c.keep_caps = arg == 1;
+      return 0;
+    case L::kPR_GET_KEEPCAPS:
+      return c.keep_caps ? 1 : 0;
+    case L::kPR_GET_SECUREBITS:
+      return 0;
+    case L::kPR_SET_TIMERSLACK:
+      c.timer_slack_ns = arg == 0 ? 50000 : arg;
+      return 0;
+    case L::kPR_GET_TIMERSLACK:
+      return c.timer_slack_ns;
+    case L::kPR_SET_THP_DISABLE:
+      tg.thp_disable = arg != 0;
+      return 0;
+    case L::kPR_GET_THP_DISABLE:
+      return tg.thp_disable.load() ? 1 : 0;
+    default:
+      return Errno(EINVAL);
   }
 }
 

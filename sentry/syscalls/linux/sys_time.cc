@@ -17,7 +17,7 @@
 
 namespace sentry::syscalls {
 
-namespace L = abi::linux;
+namespace L = abi_linux;
 
 namespace {
 
