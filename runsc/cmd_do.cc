@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/str_split.h"
@@ -94,6 +95,14 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     std::fprintf(stderr, "runsc do: working directory %s is not an absolute path to a directory\n",
                  pa.cwd.c_str());
     return 2;
+  }
+  // The host root is the guest's root, so the host's resolution of the
+  // executable is the guest's /proc/self/exe.
+  std::string host_path =
+      pa.filename[0] == '/' ? pa.filename : pa.cwd + "/" + pa.filename;
+  if (char* real = realpath(host_path.c_str(), nullptr)) {
+    pa.exe_path = real;
+    free(real);
   }
   std::vector<gid_t> groups(getgroups(0, nullptr) > 0 ? getgroups(0, nullptr) : 0);
   if (!groups.empty() && getgroups(static_cast<int>(groups.size()), groups.data()) < 0) groups.clear();

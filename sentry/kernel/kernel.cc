@@ -42,7 +42,7 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
                                                 platform_->MinUserAddress(),
                                                 platform_->MaxUserAddress());
   loader::LoadArgs load;
-  load.host_path = args.filename;
+  load.host_path = args.exe_path.empty() ? args.filename : args.exe_path;
   load.execfn = args.filename;
   load.argv = args.argv;
   load.envv = args.envv;
@@ -75,7 +75,7 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   int tid = next_tid_++;
   auto tg = std::make_unique<ThreadGroup>(*this, tid, nullptr, args.creds);
   tg->set_rlimits(args.rlimits);
-  tg->set_exe_path(args.filename);
+  tg->set_exe_path(args.exe_path.empty() ? args.filename : args.exe_path);
   auto task = std::make_unique<Task>(*this, *tg, tid, std::move(mm), std::move(fds), std::move(fs));
   abi_linux::PtRegs& regs = task->regs();
   regs = platform_->InitialRegs();

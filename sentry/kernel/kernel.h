@@ -48,6 +48,7 @@ struct KernelConfig {
 
 struct ProcessArgs {
   std::string filename;              // the executable, as the guest names it
+  std::string exe_path;              // its absolute, resolved path (/proc/self/exe)
   std::vector<std::string> argv;
   std::vector<std::string> envv;
   std::string cwd = "/";
