@@ -55,6 +55,10 @@ class AddressSpace {
   virtual absl::Status Protect(uint64_t addr, uint64_t len, int prot) = 0;
   virtual absl::Status Unmap(uint64_t addr, uint64_t len) = 0;
 
+  // Called by a sentry thread that will run no more guest code in this
+  // address space (its task exits or moves on), before it exits.
+  virtual void ReleaseThreadForCaller() {}
+
   // CPU time the guest has spent running in this address space, in ns.
   virtual int64_t CpuTimeNs() const = 0;
 

@@ -1,5 +1,6 @@
 #include "platform/ptrace/ptrace_platform.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -43,15 +44,8 @@ absl::StatusOr<std::unique_ptr<Platform>> PtracePlatform::Create(int memory_file
 }
 
 absl::StatusOr<std::unique_ptr<AddressSpace>> PtracePlatform::NewAddressSpace() {
-  ASSIGN_OR_RETURN(pid_t pid, internal::ForkStub(layout_, memory_file_fd_));
-  PtRegs regs;
-  absl::Status s = GetRegs(pid, regs);
-  if (!s.ok()) {
-    kill(pid, SIGKILL);
-    return s;
-  }
-  auto first = std::make_unique<StubThread>(pid, regs, layout_.syscall_insn);
-  return std::unique_ptr<AddressSpace>(new Subprocess(*this, pid, HostTid(), std::move(first)));
+  ASSIGN_OR_RETURN(pid_t pid, master_->NewStub());
+  return std::unique_ptr<AddressSpace>(new Subprocess(*this, pid));
 }
 
 std::unique_ptr<Context> PtracePlatform::NewContext() {
@@ -66,32 +60,177 @@ PtRegs PtracePlatform::InitialRegs() const {
   return regs;
 }
 
-// ---- Subprocess ----
+// ---- StubMaster ----
 
-Subprocess::Subprocess(PtracePlatform& platform, pid_t pid, pid_t tracer,
-                       std::unique_ptr<StubThread> first)
-    : platform_(platform), pid_(pid) {
-  absl::MutexLock l(&mu_);
-  threads_[tracer] = std::move(first);
+StubMaster::StubMaster(const internal::StubLayout& layout, int memory_file_fd)
+    : layout_(layout), memory_file_fd_(memory_file_fd), thread_([this] { Loop(); }) {}
+
+StubMaster::~StubMaster() {
+  {
+    absl::MutexLock l(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
 }
 
-Subprocess::~Subprocess() {
-  // SIGKILL ends every stub thread; the tracers' waits reap them. The process
-  // itself is our child, so reap it here if it is not reaped elsewhere.
-  kill(pid_, SIGKILL);
-  int status;
-  while (waitpid(pid_, &status, __WALL) < 0 && errno == EINTR) {
+void StubMaster::Loop() {
+  while (true) {
+    std::function<void()> fn;
+    {
+      absl::MutexLock l(&mu_);
+      mu_.Await(absl::Condition(
+          +[](StubMaster* m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(m->mu_) {
+            return m->stopping_ || !m->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) break;  // stopping
+      fn = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    fn();
+    ReapDead(/*block=*/false);
+  }
+  // Leaving kills every stub we still trace (PTRACE_O_EXITKILL); reap them.
+  // By now the sentry threads that traced their other threads are gone.
+  for (auto& [pid, factory] : factories_) {
+    kill(pid, SIGKILL);
+    dead_.push_back(pid);
+  }
+  factories_.clear();
+  ReapDead(/*block=*/true);
+}
+
+absl::StatusOr<pid_t> StubMaster::Run(std::function<absl::StatusOr<pid_t>()> fn) {
+  absl::StatusOr<pid_t> result = absl::InternalError("not run");
+  bool done = false;
+  {
+    absl::MutexLock l(&mu_);
+    queue_.push_back([&] {
+      absl::StatusOr<pid_t> r = fn();
+      absl::MutexLock l2(&mu_);
+      result = std::move(r);
+      done = true;
+    });
+    mu_.Await(absl::Condition(&done));
+  }
+  return result;
+}
+
+absl::StatusOr<pid_t> StubMaster::NewStub() {
+  return Run([this]() -> absl::StatusOr<pid_t> {
+    ASSIGN_OR_RETURN(pid_t pid, internal::ForkStub(layout_, memory_file_fd_));
+    PtRegs regs;
+    absl::Status s = GetRegs(pid, regs);
+    if (!s.ok()) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, __WALL);
+      return s;
+    }
+    factories_[pid] = std::make_unique<StubThread>(pid, regs, layout_.syscall_insn);
+    return pid;
+  });
+}
+
+absl::StatusOr<pid_t> StubMaster::CloneThread(pid_t stub) {
+  return Run([this, stub]() -> absl::StatusOr<pid_t> {
+    auto it = factories_.find(stub);
+    if (it == factories_.end()) return absl::NotFoundError("no such stub");
+    constexpr uint64_t kFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                CLONE_SYSVSEM | CLONE_UNTRACED;
+    ASSIGN_OR_RETURN(int64_t tid, it->second->SyscallAt(layout_.clone_insn, SYS_clone, kFlags));
+    if (tid < 0) return util::ErrnoStatus(static_cast<int>(-tid), "clone in stub");
+    return static_cast<pid_t>(tid);
+  });
+}
+
+void StubMaster::Release(pid_t stub) {
+  (void)Run([this, stub]() -> absl::StatusOr<pid_t> {
+    kill(stub, SIGKILL);
+    factories_.erase(stub);
+    // The stub's threads traced by other sentry threads stay zombies until
+    // their tracers reap them (or exit), and the process cannot be reaped
+    // before that: reap what we can now, the rest later.
+    dead_.push_back(stub);
+    ReapDead(/*block=*/false);
+    return stub;
+  });
+}
+
+void StubMaster::ReapDead(bool block) {
+  for (auto it = dead_.begin(); it != dead_.end();) {
+    int status;
+    pid_t r = waitpid(*it, &status, __WALL | (block ? 0 : WNOHANG));
+    if (r == *it || (r < 0 && errno == ECHILD)) {
+      it = dead_.erase(it);
+    } else if (r < 0 && errno == EINTR) {
+      continue;
+    } else {
+      ++it;
+    }
   }
 }
 
+// ---- Subprocess ----
+
+Subprocess::Subprocess(PtracePlatform& platform, pid_t pid) : platform_(platform), pid_(pid) {}
+
+Subprocess::~Subprocess() {
+  // SIGKILL ends every stub thread. We reap our own; other tracers reap
+  // theirs when they exit; the master reaps the process after that.
+  kill(pid_, SIGKILL);
+  std::unique_ptr<StubThread> mine;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = threads_.find(HostTid());
+    if (it != threads_.end()) mine = std::move(it->second);
+  }
+  if (mine) {
+    int status;
+    while (waitpid(mine->tid(), &status, __WALL) < 0 && errno == EINTR) {
+    }
+  }
+  platform_.master().Release(pid_);
+}
+
 absl::StatusOr<StubThread*> Subprocess::ThreadForCaller() {
+  pid_t me = HostTid();
+  {
+    absl::MutexLock l(&mu_);
+    auto it = threads_.find(me);
+    if (it != threads_.end()) return it->second.get();
+  }
+  ASSIGN_OR_RETURN(pid_t tid, platform_.master().CloneThread(pid_));
+  if (::ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) != 0) {
+    return util::LastErrnoStatus("PTRACE_SEIZE stub thread");
+  }
+  if (::ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) return util::LastErrnoStatus("PTRACE_INTERRUPT");
+  int status = 0;
+  while (waitpid(tid, &status, __WALL) < 0) {
+    if (errno != EINTR) return util::LastErrnoStatus("wait for new stub thread");
+  }
+  if (!WIFSTOPPED(status)) return absl::InternalError("new stub thread did not stop");
+  PtRegs regs;
+  RETURN_IF_ERROR(GetRegs(tid, regs));
+  regs.orig_rax = ~0ULL;
+  auto thread = std::make_unique<StubThread>(tid, regs, platform_.layout().syscall_insn);
+  StubThread* t = thread.get();
   absl::MutexLock l(&mu_);
-  auto it = threads_.find(HostTid());
-  if (it != threads_.end()) return it->second.get();
-  // A second sentry thread in one address space needs a stub thread of its
-  // own, cloned by a thread that can inject syscalls into this stub. That
-  // arrives with multithreaded guests.
-  return absl::UnimplementedError("this sentry thread has no stub thread in this address space");
+  threads_[me] = std::move(thread);
+  return t;
+}
+
+void Subprocess::ReleaseThreadForCaller() {
+  std::unique_ptr<StubThread> t;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = threads_.find(HostTid());
+    if (it == threads_.end()) return;
+    t = std::move(it->second);
+    threads_.erase(it);
+  }
+  // exit(2) ends just that thread; the injection sees it gone.
+  auto r = t->Syscall(SYS_exit, 0);
+  if (r.ok()) SK_LOG(WARNING) << "stub thread " << t->tid() << " survived exit";
 }
 
 absl::StatusOr<int64_t> Subprocess::Syscall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -146,7 +285,13 @@ SwitchResult PtraceContext::Switch(AddressSpace& as, PtRegs& regs) {
     ~ClearRunning() { c->running_tid_.store(0); }
   } clear{this};
 
-  if (!SetRegs(tid, regs).ok()) return {StopReason::kDied};
+  // orig_rax = -1: the host must never restart a syscall on resume (the
+  // sentry restarts guest syscalls itself).
+  uint64_t orig_rax = regs.orig_rax;
+  regs.orig_rax = ~0ULL;
+  bool set = SetRegs(tid, regs).ok();
+  regs.orig_rax = orig_rax;
+  if (!set) return {StopReason::kDied};
   if (::ptrace(PTRACE_SYSEMU, tid, 0, 0) != 0) return {StopReason::kDied};
   while (true) {
     int status = 0;

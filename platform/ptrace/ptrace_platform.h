@@ -13,7 +13,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -36,6 +40,7 @@ struct StubLayout {
   uint64_t start;          // page-aligned address of the stub code
   uint64_t end;            // end of the stub region
   uint64_t syscall_insn;   // address of `syscall; int3`
+  uint64_t clone_insn;     // address of the clone sequence for new threads
 };
 
 // Maps the stub code page into the sentry once; returns its layout.
@@ -59,15 +64,58 @@ class StubThread {
   // raw result (negative errno on failure), or an error if the thread died.
   absl::StatusOr<int64_t> Syscall(uint64_t nr, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
                                   uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0);
+  // The same, entering the stub at `rip` (the clone sequence).
+  absl::StatusOr<int64_t> SyscallAt(uint64_t rip, uint64_t nr, uint64_t a1 = 0, uint64_t a2 = 0,
+                                    uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0,
+                                    uint64_t a6 = 0);
   const abi_linux::PtRegs& initial_regs() const { return initial_; }
+  bool exited() const { return exited_; }
 
  private:
   pid_t tid_;
+  bool exited_ = false;
   abi_linux::PtRegs initial_;
   uint64_t syscall_insn_;
 };
 
 class PtracePlatform;
+
+// The sentry thread that forks stub processes. It traces each stub's first
+// thread (the "factory"), which never runs guest code: it only clones a
+// parked stub thread whenever another sentry thread needs one of its own in
+// that address space (a stub thread can be driven only by its tracer).
+// The master lives as long as the platform; PTRACE_O_EXITKILL ties every
+// stub's life to it.
+class StubMaster {
+ public:
+  StubMaster(const internal::StubLayout& layout, int memory_file_fd);
+  ~StubMaster();
+  StubMaster(const StubMaster&) = delete;
+  StubMaster& operator=(const StubMaster&) = delete;
+
+  absl::StatusOr<pid_t> NewStub();
+  // A new thread of `stub`, untraced and parked in the stub's pause loop.
+  absl::StatusOr<pid_t> CloneThread(pid_t stub);
+  // Kills and reaps the stub.
+  void Release(pid_t stub);
+
+ private:
+  // Runs `fn` on the master thread and returns its result.
+  absl::StatusOr<pid_t> Run(std::function<absl::StatusOr<pid_t>()> fn);
+  void Loop();
+  // Reaps killed stubs whose threads are all gone.
+  void ReapDead(bool block);
+
+  const internal::StubLayout layout_;
+  const int memory_file_fd_;
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Factory threads by stub pid; touched only on the master thread.
+  absl::flat_hash_map<pid_t, std::unique_ptr<StubThread>> factories_;
+  std::vector<pid_t> dead_;  // killed, not yet reaped; master thread only
+  std::thread thread_;
+};
 
 // A stub process: one guest address space.
 class Subprocess : public AddressSpace {
@@ -80,13 +128,17 @@ class Subprocess : public AddressSpace {
   int64_t CpuTimeNs() const override;
 
   pid_t pid() const { return pid_; }
-  // The stub thread traced by the calling sentry thread.
+  // The stub thread traced by the calling sentry thread, created (cloned by
+  // the master, then seized by the caller) on first use.
   absl::StatusOr<StubThread*> ThreadForCaller();
+  // Ends the calling sentry thread's stub thread, if it has one. A sentry
+  // thread must do this before it exits, or PTRACE_O_EXITKILL takes the
+  // whole stub process down with it.
+  void ReleaseThreadForCaller() override;
 
  private:
   friend class PtracePlatform;
-  Subprocess(PtracePlatform& platform, pid_t pid, pid_t tracer,
-             std::unique_ptr<StubThread> first);
+  Subprocess(PtracePlatform& platform, pid_t pid);
   absl::StatusOr<int64_t> Syscall(uint64_t nr, uint64_t a1, uint64_t a2 = 0, uint64_t a3 = 0,
                                   uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0);
 
@@ -121,13 +173,16 @@ class PtracePlatform : public Platform {
 
   int memory_file_fd() const { return memory_file_fd_; }
   const internal::StubLayout& layout() const { return layout_; }
+  StubMaster& master() { return *master_; }
 
  private:
   PtracePlatform(int memory_file_fd, internal::StubLayout layout)
-      : memory_file_fd_(memory_file_fd), layout_(layout) {}
+      : memory_file_fd_(memory_file_fd), layout_(layout),
+        master_(std::make_unique<StubMaster>(layout, memory_file_fd)) {}
 
   int memory_file_fd_;
   internal::StubLayout layout_;
+  std::unique_ptr<StubMaster> master_;
 };
 
 }  // namespace platform::ptrace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <atomic>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -100,6 +101,42 @@ TEST_F(PtracePlatformTest, InterruptStopsARunningGuest) {
   SwitchResult r = ctx->Switch(**as, regs);
   t.join();
   EXPECT_EQ(r.reason, StopReason::kInterrupted);
+}
+
+}  // namespace
+}  // namespace platform::ptrace
+
+namespace platform::ptrace {
+namespace {
+
+TEST_F(PtracePlatformTest, EverySentryThreadGetsItsOwnStubThread) {
+  // getpid; loop back to it.
+  const uint8_t code[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7};
+  std::memcpy(view_, code, sizeof(code));
+  auto as = platform_->NewAddressSpace();
+  ASSERT_TRUE(as.ok()) << as.status();
+  ASSERT_TRUE((*as)->MapFile(kCodeAddr, 4096, memfd_.get(), 0, PROT_READ | PROT_EXEC).ok());
+  std::atomic<int> ok{0};
+  auto run = [&] {
+    auto ctx = platform_->NewContext();
+    abi_linux::PtRegs regs = platform_->InitialRegs();
+    regs.rip = kCodeAddr;
+    for (int i = 0; i < 100; ++i) {
+      SwitchResult r = ctx->Switch(**as, regs);
+      if (r.reason != StopReason::kSyscall || regs.orig_rax != 39) return;
+    }
+    (*as)->ReleaseThreadForCaller();
+    ++ok;
+  };
+  std::thread a(run), b(run), c(run);
+  a.join();
+  b.join();
+  c.join();
+  EXPECT_EQ(ok.load(), 3);
+  // The stub survives its threads' release, and a new thread can join.
+  std::thread d(run);
+  d.join();
+  EXPECT_EQ(ok.load(), 4);
 }
 
 }  // namespace

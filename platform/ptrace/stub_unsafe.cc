@@ -52,6 +52,19 @@ sk_stub_syscall:
   syscall
   int3
   ud2
+  /* clone(2) for a new stub thread: the parent traps as above, the child
+     parks in pause(2) until a sentry thread seizes it. */
+  .globl sk_stub_clone
+sk_stub_clone:
+  syscall
+  test %rax, %rax
+  jz sk_stub_thread_loop
+  int3
+  ud2
+sk_stub_thread_loop:
+  mov $34, %eax          /* pause */
+  syscall
+  jmp sk_stub_thread_loop
   .globl sk_stub_code_end
 sk_stub_code_end:
   .popsection
@@ -59,6 +72,7 @@ sk_stub_code_end:
 
 extern "C" char sk_stub_code_start[];
 extern "C" char sk_stub_syscall[];
+extern "C" char sk_stub_clone[];
 extern "C" char sk_stub_code_end[];
 
 namespace platform::ptrace {
@@ -119,7 +133,8 @@ absl::StatusOr<StubLayout> InstallStubCode() {
   if (mprotect(p, len, PROT_READ | PROT_EXEC) != 0) return util::LastErrnoStatus("mprotect stub");
   uint64_t start = reinterpret_cast<uint64_t>(p);
   return StubLayout{start, start + len,
-                    start + static_cast<uint64_t>(sk_stub_syscall - sk_stub_code_start)};
+                    start + static_cast<uint64_t>(sk_stub_syscall - sk_stub_code_start),
+                    start + static_cast<uint64_t>(sk_stub_clone - sk_stub_code_start)};
 }
 
 absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd) {
@@ -162,8 +177,13 @@ absl::Status SetRegs(pid_t tid, const PtRegs& regs) {
 
 absl::StatusOr<int64_t> StubThread::Syscall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
                                             uint64_t a4, uint64_t a5, uint64_t a6) {
+  return SyscallAt(syscall_insn_, nr, a1, a2, a3, a4, a5, a6);
+}
+
+absl::StatusOr<int64_t> StubThread::SyscallAt(uint64_t rip, uint64_t nr, uint64_t a1, uint64_t a2,
+                                              uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6) {
   PtRegs regs = initial_;
-  regs.rip = syscall_insn_;
+  regs.rip = rip;
   regs.rax = nr;
   regs.orig_rax = ~0ULL;  // no syscall restart on resume
   regs.rdi = a1;
@@ -179,7 +199,10 @@ absl::StatusOr<int64_t> StubThread::Syscall(uint64_t nr, uint64_t a1, uint64_t a
     pid_t r = waitpid(tid_, &status, __WALL);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return util::LastErrnoStatus("waitpid stub");
-    if (!WIFSTOPPED(status)) return absl::UnavailableError("stub thread exited");
+    if (!WIFSTOPPED(status)) {
+      exited_ = true;
+      return absl::UnavailableError("stub thread exited");
+    }
     int sig = WSTOPSIG(status);
     if (sig == SIGTRAP) break;
     // Some other signal arrived first (an interrupt, a signal from outside):

@@ -37,8 +37,8 @@ Kernel::~Kernel() {
 }
 
 absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
-  // The address space itself is made by the task's own thread (Task::Run).
-  auto mm = std::make_shared<mm::MemoryManager>(*memory_file_, nullptr,
+  ASSIGN_OR_RETURN(auto as, platform_->NewAddressSpace());
+  auto mm = std::make_shared<mm::MemoryManager>(*memory_file_, std::move(as),
                                                 platform_->MinUserAddress(),
                                                 platform_->MaxUserAddress());
   loader::LoadArgs load;

@@ -47,15 +47,6 @@ void Task::ExitGroup(int wait_status) {
 }
 
 void Task::Run() {
-  if (!mm_->has_address_space()) {
-    auto as = kernel_.platform().NewAddressSpace();
-    if (!as.ok()) {
-      SK_LOG(ERROR) << "task " << tid_ << ": cannot create its address space: " << as.status();
-      tg_.BeginExit(L::kSIGKILL);
-    } else {
-      mm_->AttachAddressSpace(std::move(*as));
-    }
-  }
   while (!exiting_.load() && !tg_.exiting()) {
     ProcessSignals();
     if (exiting_.load() || tg_.exiting()) break;
@@ -80,8 +71,9 @@ void Task::Run() {
         break;
     }
   }
-  // Drop the address space (and with it the stub) and files before saying
-  // we are gone.
+  // Give back this thread's stub thread, then drop the address space (and,
+  // with its last user, the stub) and files before saying we are gone.
+  mm_->address_space().ReleaseThreadForCaller();
   mm_.reset();
   fds_.reset();
   kernel_.TaskExited(this);

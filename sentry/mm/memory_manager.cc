@@ -36,12 +36,6 @@ MemoryManager::~MemoryManager() {
   }
 }
 
-void MemoryManager::AttachAddressSpace(std::unique_ptr<platform::AddressSpace> as) {
-  absl::MutexLock l(&mu_);
-  SK_CHECK(as_ == nullptr) << "address space attached twice";
-  as_ = std::move(as);
-}
-
 // ---- Structure helpers ----
 
 std::map<uint64_t, MemoryManager::Vma>::iterator MemoryManager::FindVma(uint64_t addr) {

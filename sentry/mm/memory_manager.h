@@ -75,12 +75,8 @@ class MemoryManager {
   MemoryManager(const MemoryManager&) = delete;
   MemoryManager& operator=(const MemoryManager&) = delete;
 
-  // The platform address space caching this one's mappings. It may be
-  // attached after loading (the ptrace platform wants it created on the
-  // thread that runs the guest); nothing is mapped into it before that.
+  // The platform address space caching this one's mappings.
   platform::AddressSpace& address_space() { return *as_; }
-  bool has_address_space() const { return as_ != nullptr; }
-  void AttachAddressSpace(std::unique_ptr<platform::AddressSpace> as);
   MemoryFile& memory_file() { return mf_; }
   uint64_t min_addr() const { return min_addr_; }
   uint64_t max_addr() const { return max_addr_; }
