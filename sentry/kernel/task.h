@@ -93,6 +93,7 @@ class Task {
   void set_signal_mask(abi_linux::SigSet m);
   abi_linux::SigSet pending_signals() const { return pending_.load(); }
   void AddPendingSignal(int sig);
+  void ClearPendingSignal(int sig) { pending_.fetch_and(~abi_linux::SignalBit(sig)); }
 
   // Ends this thread (exit) or its whole group (exit_group), with a Linux
   // wait status. The task's loop stops after the current syscall.

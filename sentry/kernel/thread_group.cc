@@ -74,25 +74,39 @@ void ThreadGroup::BeginExit(int wait_status) {
   for (Task* t : tasks) t->Interrupt();
 }
 
+bool ThreadGroup::IsIgnored(int sig) const {
+  L::SigAction act = sigaction(sig);
+  return act.handler == L::kSIG_IGN ||
+         (act.handler == L::kSIG_DFL && DefaultActionFor(sig) == DefaultAction::kIgnore);
+}
+
 void ThreadGroup::SendSignal(int sig) {
   if (sig == L::kSIGKILL) {
     BeginExit(sig);
     return;
   }
-  L::SigAction act = sigaction(sig);
-  if (act.handler == L::kSIG_IGN) return;
-  if (act.handler == L::kSIG_DFL && DefaultActionFor(sig) == DefaultAction::kIgnore) return;
-  // Prefer a thread that does not block the signal.
   std::vector<Task*> ts = tasks();
   if (ts.empty()) return;
-  Task* target = ts.front();
+  // Prefer a thread that does not block the signal.
+  Task* target = nullptr;
   for (Task* t : ts) {
     if (!(t->signal_mask() & L::SignalBit(sig))) {
       target = t;
       break;
     }
   }
+  if (target == nullptr) {
+    // Blocked everywhere: queued even if ignored, since the disposition may
+    // change before it is unblocked.
+    leader()->AddPendingSignal(sig);
+    return;
+  }
+  if (IsIgnored(sig)) return;
   target->AddPendingSignal(sig);
+}
+
+void ThreadGroup::DiscardPending(int sig) {
+  for (Task* t : tasks()) t->ClearPendingSignal(sig);
 }
 
 }  // namespace sentry::kernel

@@ -80,6 +80,12 @@ class ThreadGroup {
   // Sends a signal to the process (kill). Dispositions decide: ignored,
   // fatal (the group exits), or left pending for a handler.
   void SendSignal(int sig);
+  // Whether a signal's disposition discards it (SIG_IGN, or SIG_DFL whose
+  // default is to ignore).
+  bool IsIgnored(int sig) const;
+  // Drops pending instances of sig in every thread (the disposition became
+  // "ignore").
+  void DiscardPending(int sig);
 
   // Process-wide prctl(2) state.
   std::atomic<bool> dumpable{true};

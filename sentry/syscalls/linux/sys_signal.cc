@@ -30,6 +30,7 @@ SyscallResult SysRtSigaction(Task& t, const SyscallArgs& a) {
     if (sig == L::kSIGKILL || sig == L::kSIGSTOP) return Errno(EINVAL);
     act.mask &= ~L::kUnblockableSignals;
     t.thread_group().set_sigaction(sig, act);
+    if (t.thread_group().IsIgnored(sig)) t.thread_group().DiscardPending(sig);
   }
   if (!a.Addr(2).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), old));
   return 0;
@@ -94,9 +95,10 @@ SyscallResult SysTgkill(Task& t, const SyscallArgs& a) {
   if (sig == 0) return 0;
   if (sig == L::kSIGKILL) {
     target->thread_group().SendSignal(sig);
-  } else {
-    L::SigAction act = target->thread_group().sigaction(sig);
-    if (act.handler == L::kSIG_IGN) return 0;
+  } else if ((target->signal_mask() & L::SignalBit(sig)) ||
+             !target->thread_group().IsIgnored(sig)) {
+    // Blocked signals are queued even when ignored: the disposition may
+    // change before they are unblocked.
     target->AddPendingSignal(sig);
   }
   return 0;

@@ -251,7 +251,7 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
   int cmd = op & L::kFUTEX_CMD_MASK;
   uint32_t val = a.Uint(2);
   if ((op & L::kFUTEX_CLOCK_REALTIME) && cmd != L::kFUTEX_WAIT_BITSET &&
-      cmd != L::kFUTEX_WAIT) {
+      cmd != L::kFUTEX_WAIT_REQUEUE_PI && cmd != L::kFUTEX_LOCK_PI2) {
     return Errno(ENOSYS);
   }
   switch (cmd) {
@@ -306,6 +306,9 @@ SyscallResult SysPrctl(Task& t, const SyscallArgs& a) {
       ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyIn(a.Addr(1), name, sizeof(name) - 1));
       (void)n;
       name[sizeof(name) - 1] = 0;
+      // Like strncpy_from_user: up to the NUL, then zero padding.
+      size_t len = strnlen(name, sizeof(name));
+      std::memset(name + len, 0, sizeof(name) - len);
       std::memcpy(c.comm, name, sizeof(c.comm));
       return 0;
     }

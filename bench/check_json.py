@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Smoke check for a benchmark program's JSON output; asserts no timing.
+
+    check_json.py PROGRAM [ARGS...]
+
+Runs PROGRAM ARGS (which should include --benchmark_format=json) and passes
+(exit 0) if it exits 0 and prints Google Benchmark-shaped JSON: a "context"
+object and a "benchmarks" list holding every benchmark static_bench defines,
+each having run at least one iteration without error and reporting a finite
+positive real_time. Any failure is printed and exits 1.
+"""
+
+import json
+import math
+import subprocess
+import sys
+
+EXPECTED = [
+    "BM_Getpid",
+    "BM_ClockGettime",
+    "BM_MmapMunmap/4096",
+    "BM_MmapTouchMunmap/65536",
+    "BM_MmapTouchMunmap/1048576",
+    "BM_ReadDevZero",
+    "BM_WriteDevNull",
+]
+
+
+def fail(message):
+    print(f"check_json: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    proc = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=False)
+    sys.stderr.write(proc.stderr)
+    if proc.returncode != 0:
+        fail(f"{sys.argv[1]} exited with status {proc.returncode}")
+    try:
+        doc = json.loads(proc.stdout)
+    except json.JSONDecodeError as e:
+        fail(f"output is not JSON ({e}):\n{proc.stdout}")
+    if not isinstance(doc.get("context"), dict):
+        fail('no "context" object')
+    benchmarks = doc.get("benchmarks")
+    if not isinstance(benchmarks, list):
+        fail('no "benchmarks" list')
+    by_name = {b.get("name"): b for b in benchmarks}
+    for name in EXPECTED:
+        b = by_name.get(name)
+        if b is None:
+            fail(f"{name} missing (got {sorted(by_name, key=str)})")
+        if b.get("error_occurred"):
+            fail(f"{name}: {b.get('error_message')}")
+        if not isinstance(b.get("iterations"), int) or b["iterations"] < 1:
+            fail(f"{name}: iterations = {b.get('iterations')!r}")
+        t = b.get("real_time")
+        if not isinstance(t, (int, float)) or not math.isfinite(t) or t <= 0:
+            fail(f"{name}: real_time = {t!r}")
+        if b.get("time_unit") != "ns":
+            fail(f"{name}: time_unit = {b.get('time_unit')!r}")
+    print(f"check_json: ok, {len(benchmarks)} benchmarks")
+
+
+if __name__ == "__main__":
+    main()
