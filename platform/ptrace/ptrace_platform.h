@@ -174,6 +174,8 @@ class PtracePlatform : public Platform {
   int memory_file_fd() const { return memory_file_fd_; }
   const internal::StubLayout& layout() const { return layout_; }
   StubMaster& master() { return *master_; }
+  // Puts a stub thread and the calling sentry thread on the same CPU.
+  void PinPair(pid_t stub_tid);
 
  private:
   PtracePlatform(int memory_file_fd, internal::StubLayout layout)
@@ -183,6 +185,7 @@ class PtracePlatform : public Platform {
   int memory_file_fd_;
   internal::StubLayout layout_;
   std::unique_ptr<StubMaster> master_;
+  std::atomic<unsigned> next_cpu_{0};
 };
 
 }  // namespace platform::ptrace
