@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "abi/linux/ptrace_regs.h"
 #include "absl/status/statusor.h"
@@ -80,6 +81,12 @@ class Context {
   // Callable from any thread: makes a running or future Switch return
   // kInterrupted promptly.
   virtual void Interrupt() = 0;
+
+  // The guest's FPU/vector state in the XSAVE layout Linux puts in signal
+  // frames (legacy area with the software-reserved bytes filled, XSAVE
+  // header, extended state), as of the last Switch.
+  virtual absl::Status GetFpState(std::vector<uint8_t>& out) = 0;
+  virtual absl::Status SetFpState(const std::vector<uint8_t>& in) = 0;
 
  protected:
   Context() = default;

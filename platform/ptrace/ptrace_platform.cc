@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <elf.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -303,6 +305,7 @@ SwitchResult PtraceContext::Switch(AddressSpace& as, PtRegs& regs) {
     return {StopReason::kDied};
   }
   pid_t tid = (*thread)->tid();
+  last_tid_ = tid;
   if (interrupt_pending_.exchange(false)) return {StopReason::kInterrupted};
   running_pid_.store(sub.pid());
   running_tid_.store(tid);
@@ -350,6 +353,26 @@ SwitchResult PtraceContext::Switch(AddressSpace& as, PtRegs& regs) {
     res.fault_addr = reinterpret_cast<uint64_t>(info.si_addr);
     return res;
   }
+}
+
+absl::Status PtraceContext::GetFpState(std::vector<uint8_t>& out) {
+  if (last_tid_ == 0) return absl::FailedPreconditionError("no guest thread yet");
+  out.assign(64 << 10, 0);
+  iovec iov{out.data(), out.size()};
+  if (::ptrace(PTRACE_GETREGSET, last_tid_, NT_X86_XSTATE, &iov) != 0) {
+    return util::LastErrnoStatus("PTRACE_GETREGSET NT_X86_XSTATE");
+  }
+  out.resize(iov.iov_len);
+  return absl::OkStatus();
+}
+
+absl::Status PtraceContext::SetFpState(const std::vector<uint8_t>& in) {
+  if (last_tid_ == 0) return absl::FailedPreconditionError("no guest thread yet");
+  iovec iov{const_cast<uint8_t*>(in.data()), in.size()};
+  if (::ptrace(PTRACE_SETREGSET, last_tid_, NT_X86_XSTATE, &iov) != 0) {
+    return util::LastErrnoStatus("PTRACE_SETREGSET NT_X86_XSTATE");
+  }
+  return absl::OkStatus();
 }
 
 void PtraceContext::Interrupt() {

@@ -153,8 +153,11 @@ class PtraceContext : public Context {
  public:
   SwitchResult Switch(AddressSpace& as, abi_linux::PtRegs& regs) override;
   void Interrupt() override;
+  absl::Status GetFpState(std::vector<uint8_t>& out) override;
+  absl::Status SetFpState(const std::vector<uint8_t>& in) override;
 
  private:
+  pid_t last_tid_ = 0;  // the stub thread of the last Switch
   std::atomic<bool> interrupt_pending_{false};
   std::atomic<pid_t> running_tid_{0};
   std::atomic<pid_t> running_pid_{0};

@@ -116,7 +116,10 @@ void Kernel::SignalInit(int sig) {
     if (init_exited_ || init_ == nullptr) return;
     init = init_;
   }
-  init->SendSignal(sig);
+  abi_linux::Siginfo info{};
+  info.si_signo = sig;
+  info.si_code = abi_linux::kSI_USER;  // from outside the sandbox: pid 0
+  init->SendSignal(info);
 }
 
 int Kernel::AllocateTid(Task* t) {

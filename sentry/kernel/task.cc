@@ -25,11 +25,6 @@ void Task::Join() {
 
 void Task::set_signal_mask(L::SigSet m) { sigmask_.store(m & ~L::kUnblockableSignals); }
 
-void Task::AddPendingSignal(int sig) {
-  pending_.fetch_or(L::SignalBit(sig));
-  Interrupt();
-}
-
 void Task::Interrupt() {
   ctx_->Interrupt();
   kernel_.futexes().Interrupt(this);
@@ -58,11 +53,15 @@ void Task::Run() {
       case platform::StopReason::kFault:
         HandleFault(r);
         break;
-      case platform::StopReason::kSignal:
+      case platform::StopReason::kSignal: {
         // A host signal sent to the stub from outside the sandbox: the guest
-        // receives it as if sent to its process.
-        tg_.SendSignal(r.signo);
+        // receives it as if sent to its process by the kernel.
+        L::Siginfo info{};
+        info.si_signo = r.signo;
+        info.si_code = L::kSI_KERNEL;
+        tg_.SendSignal(info);
         break;
+      }
       case platform::StopReason::kInterrupted:
         break;
       case platform::StopReason::kDied:
@@ -98,53 +97,19 @@ void Task::HandleSyscall() {
 }
 
 void Task::HandleFault(const platform::SwitchResult& r) {
-  int sig = r.signo;
-  if (sig == L::kSIGSEGV || sig == L::kSIGBUS) {
+  L::Siginfo info{};
+  info.si_signo = r.signo;
+  info.si_code = r.code;
+  info.SetAddr(r.fault_addr);
+  if (r.signo == L::kSIGSEGV || r.signo == L::kSIGBUS) {
     auto err = mm_->HandleFault(r.fault_addr, mm::AccessType::kRead);
     if (!err) return;  // mapped: run the instruction again
-    sig = L::kSIGSEGV;
+    info.si_signo = L::kSIGSEGV;
+    info.si_code = err->si_code;
   }
-  // A synchronous signal. Handlers run once signal frames exist; until
-  // then the default action applies, which for these signals is a core
-  // dump.
-  L::SigAction act = tg_.sigaction(sig);
-  if (act.handler != L::kSIG_DFL && act.handler != L::kSIG_IGN) {
-    SK_LOG(WARNING) << "task " << tid_ << ": signal " << sig
-                    << " has a handler, but handler delivery is not implemented; terminating";
-  }
-  SK_DLOG << "task " << tid_ << ": fatal signal " << sig << " at rip 0x" << std::hex << regs_.rip
-          << " addr 0x" << r.fault_addr;
-  ExitGroup(sig | 0x80);
-}
-
-void Task::ProcessSignals() {
-  L::SigSet deliverable = pending_.load() & ~sigmask_.load();
-  if (deliverable == 0) return;
-  for (int sig = 1; sig <= L::kNumSignals; ++sig) {
-    if (!(deliverable & L::SignalBit(sig))) continue;
-    L::SigAction act = tg_.sigaction(sig);
-    if (act.handler == L::kSIG_DFL) {
-      pending_.fetch_and(~L::SignalBit(sig));
-      switch (DefaultActionFor(sig)) {
-        case DefaultAction::kTerminate:
-          ExitGroup(sig);
-          return;
-        case DefaultAction::kCore:
-          ExitGroup(sig | 0x80);
-          return;
-        case DefaultAction::kIgnore:
-        case DefaultAction::kContinue:
-        case DefaultAction::kStop:  // Job control stops arrive with process groups.
-          break;
-      }
-    } else if (act.handler == L::kSIG_IGN) {
-      pending_.fetch_and(~L::SignalBit(sig));
-    } else if (!warned_handler_) {
-      warned_handler_ = true;
-      SK_LOG(WARNING) << "task " << tid_ << ": signal " << sig
-                      << " has a handler; handler delivery is not implemented, it stays pending";
-    }
-  }
+  SK_DLOG << "task " << tid_ << ": signal " << info.si_signo << " at rip 0x" << std::hex
+          << regs_.rip << " addr 0x" << r.fault_addr;
+  ForceSignal(info);
 }
 
 }  // namespace sentry::kernel

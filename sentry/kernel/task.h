@@ -8,6 +8,7 @@
 #ifndef SENTRY_KERNEL_TASK_H_
 #define SENTRY_KERNEL_TASK_H_
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -92,8 +93,17 @@ class Task {
   abi_linux::SigSet signal_mask() const { return sigmask_.load(); }
   void set_signal_mask(abi_linux::SigSet m);
   abi_linux::SigSet pending_signals() const { return pending_.load(); }
-  void AddPendingSignal(int sig);
+  // Queues a signal for this thread (one instance per signal number) and
+  // interrupts it.
+  void AddPendingSignal(int sig, const abi_linux::Siginfo& info);
   void ClearPendingSignal(int sig) { pending_.fetch_and(~abi_linux::SignalBit(sig)); }
+  // A synchronous signal (a fault): delivered now, even if blocked or
+  // ignored (then with the default action), as Linux's force_sig does.
+  void ForceSignal(const abi_linux::Siginfo& info);
+  // rt_sigreturn: restores the context saved in the signal frame at rsp.
+  ErrnoOrVoid SigReturn();
+  abi_linux::StackT altstack() const;
+  ErrnoOrVoid SetAltstack(const abi_linux::StackT& ss);
 
   // Ends this thread (exit) or its whole group (exit_group), with a Linux
   // wait status. The task's loop stops after the current syscall.
@@ -110,8 +120,15 @@ class Task {
   void Run();
   void HandleSyscall();
   void HandleFault(const platform::SwitchResult& r);
-  // Acts on pending signals whose disposition needs no handler frame.
+  // Delivers pending, unblocked signals: default actions, or a frame for
+  // the handler.
   void ProcessSignals();
+  // Builds the handler's frame on the guest stack and points the registers
+  // at the handler. False if the frame cannot be written.
+  bool SetupSignalFrame(int sig, const abi_linux::SigAction& act, const abi_linux::Siginfo& info);
+  // Runs the default action of sig; true if the task is now exiting.
+  bool DefaultSignalAction(int sig);
+  bool OnAltstack(uint64_t sp) const;
 
   Kernel& kernel_;
   ThreadGroup& tg_;
@@ -128,8 +145,10 @@ class Task {
   uint64_t robust_list_len_ = 0;
   std::atomic<abi_linux::SigSet> sigmask_{0};
   std::atomic<abi_linux::SigSet> pending_{0};
+  mutable absl::Mutex sig_mu_;
+  std::array<abi_linux::Siginfo, abi_linux::kNumSignals> pending_info_ ABSL_GUARDED_BY(sig_mu_){};
+  abi_linux::StackT altstack_{0, abi_linux::kSS_DISABLE, 0, 0};
   std::atomic<bool> exiting_{false};
-  bool warned_handler_ = false;
   TaskControl control_;
 };
 

@@ -80,7 +80,8 @@ bool ThreadGroup::IsIgnored(int sig) const {
          (act.handler == L::kSIG_DFL && DefaultActionFor(sig) == DefaultAction::kIgnore);
 }
 
-void ThreadGroup::SendSignal(int sig) {
+void ThreadGroup::SendSignal(const L::Siginfo& info) {
+  int sig = info.si_signo;
   if (sig == L::kSIGKILL) {
     BeginExit(sig);
     return;
@@ -98,11 +99,11 @@ void ThreadGroup::SendSignal(int sig) {
   if (target == nullptr) {
     // Blocked everywhere: queued even if ignored, since the disposition may
     // change before it is unblocked.
-    leader()->AddPendingSignal(sig);
+    leader()->AddPendingSignal(sig, info);
     return;
   }
   if (IsIgnored(sig)) return;
-  target->AddPendingSignal(sig);
+  target->AddPendingSignal(sig, info);
 }
 
 void ThreadGroup::DiscardPending(int sig) {

@@ -79,7 +79,7 @@ class ThreadGroup {
 
   // Sends a signal to the process (kill). Dispositions decide: ignored,
   // fatal (the group exits), or left pending for a handler.
-  void SendSignal(int sig);
+  void SendSignal(const abi_linux::Siginfo& info);
   // Whether a signal's disposition discards it (SIG_IGN, or SIG_DFL whose
   // default is to ignore).
   bool IsIgnored(int sig) const;

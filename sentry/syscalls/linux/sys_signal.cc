@@ -1,9 +1,5 @@
-// rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), kill(2),
-// tgkill(2), tkill(2).
-//
-// Partial: dispositions and masks are kept exactly, default actions
-// (terminate, core, ignore) are carried out, but running a guest handler
-// needs signal frames, which arrive with the processes-and-signals work.
+// rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), rt_sigreturn(2),
+// sigaltstack(2), kill(2), tgkill(2), tkill(2).
 #include "abi/linux/signal.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/thread_group.h"
@@ -16,6 +12,15 @@ namespace L = abi_linux;
 namespace {
 
 bool ValidSignal(int sig) { return sig >= 1 && sig <= L::kNumSignals; }
+
+L::Siginfo FromSender(Task& t, int sig, int code) {
+  L::Siginfo info{};
+  info.si_signo = sig;
+  info.si_code = code;
+  info.SetPid(t.thread_group().pid());
+  info.SetUid(t.thread_group().creds().ruid);
+  return info;
+}
 
 }  // namespace
 
@@ -83,7 +88,7 @@ SyscallResult SysKill(Task& t, const SyscallArgs& a) {
     return Errno(ESRCH);  // nothing but ourselves and init exists to signal
   }
   if (tg == nullptr) return Errno(ESRCH);
-  if (sig != 0) tg->SendSignal(sig);
+  if (sig != 0) tg->SendSignal(FromSender(t, sig, L::kSI_USER));
   return 0;
 }
 
@@ -93,13 +98,14 @@ SyscallResult SysTgkill(Task& t, const SyscallArgs& a) {
   kernel::Task* target = t.kernel().TaskByTid(tid);
   if (target == nullptr || target->thread_group().pid() != tgid) return Errno(ESRCH);
   if (sig == 0) return 0;
+  L::Siginfo info = FromSender(t, sig, L::kSI_TKILL);
   if (sig == L::kSIGKILL) {
-    target->thread_group().SendSignal(sig);
+    target->thread_group().SendSignal(info);
   } else if ((target->signal_mask() & L::SignalBit(sig)) ||
              !target->thread_group().IsIgnored(sig)) {
     // Blocked signals are queued even when ignored: the disposition may
     // change before they are unblocked.
-    target->AddPendingSignal(sig);
+    target->AddPendingSignal(sig, info);
   }
   return 0;
 }
@@ -111,6 +117,27 @@ SyscallResult SysTkill(Task& t, const SyscallArgs& a) {
   if (target == nullptr) return Errno(ESRCH);
   SyscallArgs b{{static_cast<uint64_t>(target->thread_group().pid()), a[0], a[1], 0, 0, 0}};
   return SysTgkill(t, b);
+}
+
+SyscallResult SysRtSigreturn(Task& t, const SyscallArgs&) {
+  if (!t.SigReturn().ok()) {
+    L::Siginfo info{};
+    info.si_signo = L::kSIGSEGV;
+    info.si_code = L::kSI_KERNEL;
+    t.ForceSignal(info);
+  }
+  return SyscallResult::RegsSet();
+}
+
+SyscallResult SysSigaltstack(Task& t, const SyscallArgs& a) {
+  L::StackT old = t.altstack();
+  if (!a.Addr(0).IsNull()) {
+    L::StackT ss;
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(0), &ss));
+    RETURN_IF_ERRNO(t.SetAltstack(ss));
+  }
+  if (!a.Addr(1).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), old));
+  return 0;
 }
 
 }  // namespace sentry::syscalls
