@@ -306,6 +306,11 @@ SwitchResult PtraceContext::Switch(AddressSpace& as, PtRegs& regs) {
   }
   pid_t tid = (*thread)->tid();
   last_tid_ = tid;
+  if (!pending_fp_.empty()) {
+    std::vector<uint8_t> fp = std::move(pending_fp_);
+    pending_fp_.clear();
+    if (absl::Status s = SetFpState(fp); !s.ok()) SK_LOG(WARNING) << "initial FPU state: " << s;
+  }
   if (interrupt_pending_.exchange(false)) return {StopReason::kInterrupted};
   running_pid_.store(sub.pid());
   running_tid_.store(tid);
@@ -367,7 +372,10 @@ absl::Status PtraceContext::GetFpState(std::vector<uint8_t>& out) {
 }
 
 absl::Status PtraceContext::SetFpState(const std::vector<uint8_t>& in) {
-  if (last_tid_ == 0) return absl::FailedPreconditionError("no guest thread yet");
+  if (last_tid_ == 0) {
+    pending_fp_ = in;
+    return absl::OkStatus();
+  }
   iovec iov{const_cast<uint8_t*>(in.data()), in.size()};
   if (::ptrace(PTRACE_SETREGSET, last_tid_, NT_X86_XSTATE, &iov) != 0) {
     return util::LastErrnoStatus("PTRACE_SETREGSET NT_X86_XSTATE");

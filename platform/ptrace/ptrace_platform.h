@@ -158,6 +158,9 @@ class PtraceContext : public Context {
 
  private:
   pid_t last_tid_ = 0;  // the stub thread of the last Switch
+  // FPU state set before the first Switch (a new thread inherits its
+  // creator's), applied once there is a stub thread.
+  std::vector<uint8_t> pending_fp_;
   std::atomic<bool> interrupt_pending_{false};
   std::atomic<pid_t> running_tid_{0};
   std::atomic<pid_t> running_pid_{0};

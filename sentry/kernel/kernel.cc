@@ -93,6 +93,25 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   return t;
 }
 
+util::ErrnoOr<Task*> Kernel::NewThread(Task& parent, std::shared_ptr<mm::MemoryManager> mm,
+                                       std::shared_ptr<vfs::FdTable> fds,
+                                       std::shared_ptr<FsContext> fs) {
+  ThreadGroup& tg = parent.thread_group();
+  if (tg.exiting()) return util::Errno(EAGAIN);
+  absl::MutexLock l(&mu_);
+  // RLIMIT_NPROC-like guard against runaway thread creation.
+  constexpr int kMaxTasks = 32768;
+  if (live_tasks_ >= kMaxTasks) return util::Errno(EAGAIN);
+  int tid = next_tid_++;
+  auto task = std::make_unique<Task>(*this, tg, tid, std::move(mm), std::move(fds), std::move(fs));
+  Task* t = task.get();
+  tg.AddTask(t);
+  tasks_[tid] = t;
+  all_tasks_.push_back(std::move(task));
+  ++live_tasks_;
+  return t;
+}
+
 int Kernel::Run() {
   std::vector<Task*> start;
   {
@@ -149,7 +168,10 @@ ThreadGroup* Kernel::ThreadGroupByPid(int pid) {
 }
 
 void Kernel::TaskExited(Task* t) {
-  bool last = t->thread_group().RemoveTask(t);
+  ThreadGroup& tg = t->thread_group();
+  bool last = tg.RemoveTask(t);
+  // Every thread left with exit(2): the last one's status is the group's.
+  if (last) tg.BeginExit(t->thread_exit_status());
   absl::MutexLock l(&mu_);
   tasks_.erase(t->tid());
   --live_tasks_;

@@ -82,6 +82,11 @@ class Kernel {
   // Monotonic nanoseconds when the kernel started.
   int64_t boot_time_ns() const { return boot_time_ns_; }
 
+  // A new thread in `parent`'s thread group, not yet started.
+  util::ErrnoOr<Task*> NewThread(Task& parent, std::shared_ptr<mm::MemoryManager> mm,
+                                 std::shared_ptr<vfs::FdTable> fds,
+                                 std::shared_ptr<FsContext> fs);
+
   // ---- PID namespace ----
   int AllocateTid(Task* t);
   void ReleaseTid(int tid);

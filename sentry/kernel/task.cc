@@ -1,5 +1,10 @@
 #include "sentry/kernel/task.h"
 
+#include <cstring>
+
+#include "abi/linux/futex.h"
+#include "abi/linux/sched.h"
+
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/thread_group.h"
 #include "util/logging.h"
@@ -28,12 +33,76 @@ void Task::set_signal_mask(L::SigSet m) { sigmask_.store(m & ~L::kUnblockableSig
 void Task::Interrupt() {
   ctx_->Interrupt();
   kernel_.futexes().Interrupt(this);
+  absl::MutexLock l(&wait_mu_);
+  woken_ = true;
+}
+
+bool Task::ShouldInterruptWait() const {
+  return exiting_.load() || tg_.exiting() || (pending_.load() & ~sigmask_.load()) != 0;
+}
+
+bool Task::Sleep(absl::Time deadline) {
+  absl::MutexLock l(&wait_mu_);
+  while (true) {
+    if (ShouldInterruptWait()) return false;
+    woken_ = false;
+    bool woke = wait_mu_.AwaitWithDeadline(absl::Condition(&woken_), deadline);
+    if (!woke) return !ShouldInterruptWait();
+  }
+}
+
+ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                               uint64_t child_tid, uint64_t tls) {
+  std::vector<uint8_t> fp;
+  if (!ctx_->GetFpState(fp).ok()) return Errno(EAGAIN);
+  L::PtRegs regs = regs_;
+  regs.rax = 0;
+  if (stack != 0) regs.rsp = stack;
+  if (flags & L::kCLONE_SETTLS) {
+    if (tls >= 0x7ffffffff000ULL) return Errno(EPERM);
+    regs.fs_base = tls;
+  }
+  std::shared_ptr<vfs::FdTable> fds = fds_;
+  if (!(flags & L::kCLONE_FILES)) {
+    fds = std::make_shared<vfs::FdTable>();
+    fds_->CopyInto(*fds);
+  }
+  std::shared_ptr<FsContext> fs = fs_;
+  if (!(flags & L::kCLONE_FS)) {
+    fs = std::make_shared<FsContext>();
+    absl::MutexLock l1(&fs_->mu);
+    absl::MutexLock l2(&fs->mu);
+    fs->cwd = fs_->cwd;
+    fs->umask = fs_->umask;
+  }
+  ASSIGN_OR_RETURN_ERRNO(Task * child, kernel_.NewThread(*this, mm_, std::move(fds), std::move(fs)));
+  child->regs_ = regs;
+  child->sigmask_.store(sigmask_.load());
+  std::memcpy(child->control_.comm, control_.comm, sizeof(control_.comm));
+  (void)child->ctx_->SetFpState(fp);  // kept until the child first runs
+  int tid = child->tid();
+  if (flags & L::kCLONE_PARENT_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(parent_tid), tid);
+  if (flags & L::kCLONE_CHILD_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(child_tid), tid);
+  if (flags & L::kCLONE_CHILD_CLEARTID) child->clear_child_tid_ = child_tid;
+  child->Start();
+  return tid;
 }
 
 void Task::Exit(int wait_status) {
-  // The last thread's exit is its group's exit.
-  if (tg_.tasks().size() <= 1) tg_.BeginExit(wait_status);
+  // The last thread's exit is its group's exit (see Kernel::TaskExited).
+  thread_exit_status_ = wait_status;
   exiting_.store(true);
+}
+
+void Task::ExitThreadCleanup() {
+  // CLONE_CHILD_CLEARTID / set_tid_address: clear the word and wake one
+  // waiter (pthread_join), unless the whole address space is going away.
+  if (clear_child_tid_ != 0 && mm_.use_count() > 1) {
+    uint32_t zero = 0;
+    if (mm_->CopyOutObj(mm::UserAddr(clear_child_tid_), zero).ok()) {
+      kernel_.futexes().Wake(mm_.get(), clear_child_tid_, 1, L::kFUTEX_BITSET_MATCH_ANY);
+    }
+  }
 }
 
 void Task::ExitGroup(int wait_status) {
@@ -72,6 +141,7 @@ void Task::Run() {
   }
   // Give back this thread's stub thread, then drop the address space (and,
   // with its last user, the stub) and files before saying we are gone.
+  ExitThreadCleanup();
   mm_->address_space().ReleaseThreadForCaller();
   mm_.reset();
   fds_.reset();

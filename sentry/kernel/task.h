@@ -19,6 +19,7 @@
 #include "abi/linux/signal.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "platform/platform.h"
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/mm/memory_manager.h"
@@ -110,16 +111,29 @@ class Task {
   void Exit(int wait_status);
   void ExitGroup(int wait_status);
   // Asks the task to leave the guest promptly (another thread is killing
-  // the group, a signal arrived).
+  // the group, a signal arrived); also ends a Sleep.
   void Interrupt();
+  // Blocks until `deadline` (absl::InfiniteFuture() for ever): false when
+  // interrupted first (a signal is pending or the task is exiting).
+  bool Sleep(absl::Time deadline);
+  // Whether a Sleep or other wait should give up now.
+  bool ShouldInterruptWait() const;
   bool exiting() const { return exiting_.load(); }
+  int thread_exit_status() const { return thread_exit_status_; }
 
   TaskControl& control() { return control_; }
+
+  // Creates a thread of this task's process (clone with CLONE_VM |
+  // CLONE_THREAD): it starts from a copy of this task's registers with rax
+  // 0, on `stack` if not 0. Returns the new thread's id.
+  ErrnoOr<int> CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                           uint64_t child_tid, uint64_t tls);
 
  private:
   void Run();
   void HandleSyscall();
   void HandleFault(const platform::SwitchResult& r);
+  void ExitThreadCleanup();
   // Delivers pending, unblocked signals: default actions, or a frame for
   // the handler.
   void ProcessSignals();
@@ -149,7 +163,10 @@ class Task {
   std::array<abi_linux::Siginfo, abi_linux::kNumSignals> pending_info_ ABSL_GUARDED_BY(sig_mu_){};
   abi_linux::StackT altstack_{0, abi_linux::kSS_DISABLE, 0, 0};
   std::atomic<bool> exiting_{false};
+  int thread_exit_status_ = 0;
   TaskControl control_;
+  absl::Mutex wait_mu_;
+  bool woken_ ABSL_GUARDED_BY(wait_mu_) = false;
 };
 
 }  // namespace sentry::kernel

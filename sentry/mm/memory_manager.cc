@@ -12,6 +12,10 @@ namespace sentry::mm {
 
 namespace {
 
+// The top of the x86-64 user address space (4-level paging): Linux's
+// TASK_SIZE, against which it checks munmap/mremap/mincore arguments.
+constexpr uint64_t kTaskSize = 0x7ffffffff000ULL;
+
 // Faults map memory in windows of this size (clipped to the VMA), so that a
 // program touching fresh memory page by page traps once per window.
 constexpr uint64_t kFaultWindow = uint64_t{2} << 20;
@@ -189,7 +193,7 @@ ErrnoOrVoid MemoryManager::MUnmap(uint64_t addr, uint64_t length) {
   if (!PageAligned(addr)) return Errno(EINVAL);
   std::optional<uint64_t> len = PageUp(length);
   if (!len || *len == 0) return Errno(EINVAL);
-  if (addr > ~uint64_t{0} - *len) return Errno(EINVAL);
+  if (addr > kTaskSize || *len > kTaskSize - addr) return Errno(EINVAL);
   absl::MutexLock l(&mu_);
   uint64_t start = std::max(addr, min_addr_);
   uint64_t end = std::min(addr + *len, max_addr_);
@@ -242,7 +246,10 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
   std::optional<uint64_t> olen = PageUp(old_len);
   std::optional<uint64_t> nlen = PageUp(new_len);
   if (!olen || !nlen || *nlen == 0) return Errno(EINVAL);
-  if (old_addr > ~uint64_t{0} - *olen) return Errno(EFAULT);
+  if (*nlen > kTaskSize || (flags & MREMAP_FIXED && new_addr > kTaskSize - *nlen)) {
+    return Errno(EINVAL);
+  }
+  if (old_addr > kTaskSize || *olen > kTaskSize - old_addr) return Errno(EFAULT);
   absl::MutexLock l(&mu_);
   auto vma = FindVma(old_addr);
   if (*olen == 0) {
@@ -254,7 +261,9 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
     uint64_t dest;
     if (flags & MREMAP_FIXED) {
       if (!PageAligned(new_addr)) return Errno(EINVAL);
-      if (new_addr < min_addr_ || new_addr > max_addr_ - *nlen) return Errno(EINVAL);
+      if (*nlen > max_addr_ - min_addr_ || new_addr < min_addr_ || new_addr > max_addr_ - *nlen) {
+        return Errno(EINVAL);
+      }
       dest = new_addr;
     } else {
       std::optional<uint64_t> found = FindUnmapped(*nlen);
@@ -277,7 +286,7 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
   }
   if (vma->second.shared && *nlen > *olen) return Errno(ENOMEM);  // shared growth: not supported
   uint64_t old_end = old_addr + *olen;
-  if (!fixed && RangeFree(old_end, old_addr + *nlen)) {
+  if (!fixed && *nlen <= max_addr_ - old_addr && RangeFree(old_end, old_addr + *nlen)) {
     // Grow in place.
     SplitVmaAt(old_addr);
     SplitVmaAt(old_end);
@@ -290,7 +299,9 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
   uint64_t dest;
   if (fixed) {
     if (!PageAligned(new_addr)) return Errno(EINVAL);
-    if (new_addr < min_addr_ || new_addr > max_addr_ - *nlen) return Errno(EINVAL);
+    if (*nlen > max_addr_ - min_addr_ || new_addr < min_addr_ || new_addr > max_addr_ - *nlen) {
+      return Errno(EINVAL);
+    }
     if (new_addr < old_end && old_addr < new_addr + *nlen) return Errno(EINVAL);
     dest = new_addr;
     UnmapLocked(dest, dest + *nlen);
@@ -377,17 +388,34 @@ ErrnoOrVoid MemoryManager::MAdvise(uint64_t addr, uint64_t length, int advice) {
   return {};
 }
 
+ErrnoOrVoid MemoryManager::CheckMapped(uint64_t addr, uint64_t len) const {
+  if (addr > kTaskSize || len > kTaskSize - addr) return Errno(ENOMEM);
+  for (uint64_t cursor = addr; cursor < addr + len;) {
+    auto it = vmas_.upper_bound(cursor);
+    if (it == vmas_.begin()) return Errno(ENOMEM);
+    --it;
+    if (it->second.end <= cursor) return Errno(ENOMEM);
+    cursor = it->second.end;
+  }
+  return {};
+}
+
+ErrnoOrVoid MemoryManager::IsMapped(uint64_t addr, uint64_t length) const {
+  if (!PageAligned(addr)) return Errno(EINVAL);
+  std::optional<uint64_t> len = PageUp(length);
+  if (!len) return Errno(ENOMEM);
+  absl::MutexLock l(&mu_);
+  return CheckMapped(addr, *len);
+}
+
 ErrnoOr<std::vector<uint8_t>> MemoryManager::MInCore(uint64_t addr, uint64_t length) {
   if (!PageAligned(addr)) return Errno(EINVAL);
   std::optional<uint64_t> len = PageUp(length);
-  if (!len || addr > ~uint64_t{0} - *len) return Errno(ENOMEM);
+  if (!len) return Errno(ENOMEM);
+  if (*len > kMaxMInCoreBytes) return Errno(EINVAL);  // callers go in chunks
   absl::MutexLock l(&mu_);
+  RETURN_IF_ERRNO(CheckMapped(addr, *len));
   std::vector<uint8_t> out(*len / kPageSize, 0);
-  for (uint64_t cursor = addr; cursor < addr + *len;) {
-    auto it = FindVma(cursor);
-    if (it == vmas_.end()) return Errno(ENOMEM);
-    cursor = it->second.end;
-  }
   auto it = pmas_.upper_bound(addr);
   if (it != pmas_.begin() && std::prev(it)->second.end > addr) --it;
   for (; it != pmas_.end() && it->first < addr + *len; ++it) {

@@ -88,8 +88,12 @@ class MemoryManager {
   ErrnoOr<uint64_t> MRemap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
                            uint64_t new_addr);
   ErrnoOrVoid MAdvise(uint64_t addr, uint64_t length, int advice);
-  // One byte per page: 1 when backed by memory.
+  // One byte per page: 1 when backed by memory. At most kMaxMInCoreBytes
+  // of address space per call.
+  static constexpr uint64_t kMaxMInCoreBytes = uint64_t{1} << 30;
   ErrnoOr<std::vector<uint8_t>> MInCore(uint64_t addr, uint64_t length);
+  // ENOMEM unless all of [addr, addr+length) is mapped (EINVAL: unaligned).
+  ErrnoOrVoid IsMapped(uint64_t addr, uint64_t length) const;
 
   // The program break. SetBrkStart is the loader's.
   void SetBrkStart(uint64_t addr);
@@ -160,6 +164,7 @@ class MemoryManager {
   void UnmapLocked(uint64_t start, uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DropPmasLocked(uint64_t start, uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool RangeFree(uint64_t start, uint64_t end) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  ErrnoOrVoid CheckMapped(uint64_t addr, uint64_t len) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::optional<uint64_t> FindUnmapped(uint64_t len) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The VMA containing addr, or end().
   std::map<uint64_t, Vma>::iterator FindVma(uint64_t addr) ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -75,6 +75,16 @@ void FdTable::CloseRange(unsigned first, unsigned last, bool cloexec_only) {
   }
 }
 
+void FdTable::CopyInto(FdTable& other) const {
+  std::map<int, Entry> copy;
+  {
+    absl::MutexLock l(&mu_);
+    copy = fds_;
+  }
+  absl::MutexLock l(&other.mu_);
+  other.fds_ = std::move(copy);
+}
+
 int FdTable::Count() const {
   absl::MutexLock l(&mu_);
   return static_cast<int>(fds_.size());

@@ -35,6 +35,8 @@ class FdTable {
   // Closes [first, last]; with cloexec_only, marks them close-on-exec.
   void CloseRange(unsigned first, unsigned last, bool cloexec_only);
   int Count() const;
+  // Copies every entry into `other` (a new process's or unshared table).
+  void CopyInto(FdTable& other) const;
 
  private:
   struct Entry {

@@ -70,7 +70,13 @@ HostFile::HostFile(util::UniqueFd fd, int flags) : vfs::FileDescription(flags), 
 ErrnoOr<size_t> HostFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto pins, PinAll(mm, dst, mm::AccessType::kWrite));
   std::vector<iovec> iov = Flatten(pins);
-  if (iov.empty()) return size_t{0};
+  if (iov.empty()) {
+    // Nothing to move, but the host still says whether the call is valid
+    // (ESPIPE for a positioned read of a pipe).
+    ssize_t n = offset < 0 ? read(fd_.get(), nullptr, 0) : pread(fd_.get(), nullptr, 0, offset);
+    if (n < 0) return Errno(errno);
+    return size_t{0};
+  }
   return Transfer(iov, [&](const iovec* v, int cnt, size_t done) -> ssize_t {
     ssize_t n;
     do {
@@ -83,7 +89,12 @@ ErrnoOr<size_t> HostFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int
 ErrnoOr<size_t> HostFile::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto pins, PinAll(mm, src, mm::AccessType::kRead));
   std::vector<iovec> iov = Flatten(pins);
-  if (iov.empty()) return size_t{0};
+  if (iov.empty()) {
+    ssize_t n =
+        offset < 0 ? write(fd_.get(), nullptr, 0) : pwrite(fd_.get(), nullptr, 0, offset);
+    if (n < 0) return Errno(errno);
+    return size_t{0};
+  }
   return Transfer(iov, [&](const iovec* v, int cnt, size_t done) -> ssize_t {
     ssize_t n;
     do {

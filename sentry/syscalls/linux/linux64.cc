@@ -38,8 +38,9 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_madvise, SysMadvise),
     Supported(kNR_dup, SysDup),
     Supported(kNR_dup2, SysDup2),
-    Partial(kNR_nanosleep, SysNanosleep, "not interrupted by signals yet"),
+    Partial(kNR_nanosleep, SysNanosleep, "EINTR on any signal; no restart after stops"),
     Supported(kNR_getpid, SysGetpid),
+    Partial(kNR_clone, SysClone, "threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND); new processes: ENOSYS"),
     Supported(kNR_exit, SysExit),
     Partial(kNR_kill, SysKill, "no process groups yet"),
     Supported(kNR_uname, SysUname),
@@ -84,7 +85,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_set_tid_address, SysSetTidAddress),
     Supported(kNR_clock_gettime, SysClockGettime),
     Supported(kNR_clock_getres, SysClockGetres),
-    Partial(kNR_clock_nanosleep, SysClockNanosleep, "not interrupted by signals yet"),
+    Partial(kNR_clock_nanosleep, SysClockNanosleep, "EINTR on any signal; no restart after stops"),
     Supported(kNR_exit_group, SysExitGroup),
     Supported(kNR_tgkill, SysTgkill),
     Partial(kNR_newfstatat, SysNewfstatat, "AT_EMPTY_PATH on an fd until the VFS"),
@@ -102,6 +103,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Error(kNR_rseq, ENOSYS,
           "the ptrace platform cannot see preemption to restart critical sections; "
           "glibc falls back"),
+    Partial(kNR_clone3, SysClone3, "threads only, as clone"),
     Supported(kNR_close_range, SysCloseRange),
 };
 

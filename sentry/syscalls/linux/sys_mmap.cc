@@ -1,5 +1,7 @@
 // brk(2), mmap(2), munmap(2), mprotect(2), mremap(2), madvise(2),
 // mincore(2), msync(2), mlock(2), munlock(2).
+#include <algorithm>
+
 #include "abi/linux/mman.h"
 #include "sentry/syscalls/linux/handlers.h"
 
@@ -38,8 +40,9 @@ SyscallResult SysMmap(Task& t, const SyscallArgs& a) {
   opts.length = len;
   opts.prot = prot;
   opts.shared = type != L::kMAP_PRIVATE;
-  opts.fixed = flags & L::kMAP_FIXED;
-  opts.fixed_noreplace = !opts.fixed && (flags & L::kMAP_FIXED_NOREPLACE);
+  // MAP_FIXED_NOREPLACE wins over MAP_FIXED: never replace.
+  opts.fixed_noreplace = flags & L::kMAP_FIXED_NOREPLACE;
+  opts.fixed = (flags & L::kMAP_FIXED) && !opts.fixed_noreplace;
   opts.growsdown = flags & L::kMAP_GROWSDOWN;
   return t.mm().MMap(opts);
 }
@@ -65,9 +68,20 @@ SyscallResult SysMadvise(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysMincore(Task& t, const SyscallArgs& a) {
-  ASSIGN_OR_RETURN_ERRNO(std::vector<uint8_t> vec, t.mm().MInCore(a[0], a[1]));
-  ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyOut(a.Addr(2), vec.data(), vec.size()));
-  if (n != vec.size()) return Errno(EFAULT);
+  uint64_t addr = a[0];
+  if (addr & mm::kPageMask) return Errno(EINVAL);
+  std::optional<uint64_t> len = mm::PageUp(a[1]);
+  if (!len) return Errno(ENOMEM);
+  RETURN_IF_ERRNO(t.mm().IsMapped(addr, *len));
+  // In chunks, so a huge mapping never needs a huge buffer here.
+  for (uint64_t done = 0; done < *len;) {
+    uint64_t chunk = std::min(*len - done, mm::MemoryManager::kMaxMInCoreBytes);
+    ASSIGN_OR_RETURN_ERRNO(std::vector<uint8_t> vec, t.mm().MInCore(addr + done, chunk));
+    ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyOut(a.Addr(2) + done / mm::kPageSize, vec.data(),
+                                               vec.size()));
+    if (n != vec.size()) return Errno(EFAULT);
+    done += chunk;
+  }
   return 0;
 }
 
@@ -75,17 +89,17 @@ SyscallResult SysMsync(Task& t, const SyscallArgs& a) {
   int flags = a.Int(2);
   if (flags & ~(L::kMS_ASYNC | L::kMS_INVALIDATE | L::kMS_SYNC)) return Errno(EINVAL);
   if ((flags & L::kMS_ASYNC) && (flags & L::kMS_SYNC)) return Errno(EINVAL);
-  if (a[0] & mm::kPageMask) return Errno(EINVAL);
   // Anonymous memory has nothing to write back; the range must be mapped.
-  return t.mm().MInCore(a[0], a[1]).ok() ? SyscallResult(0) : SyscallResult(Errno(ENOMEM));
+  return t.mm().IsMapped(a[0], a[1]);
 }
 
 // Memory in the memory file is never swapped out by the sandbox, so locking
 // has nothing further to do once the range is known to be mapped.
 SyscallResult SysMlock(Task& t, const SyscallArgs& a) {
   uint64_t start = mm::PageDown(a[0]);
-  auto r = t.mm().MInCore(start, a[1] + (a[0] - start));
-  return r.ok() ? SyscallResult(0) : SyscallResult(r.error());
+  uint64_t len = a[1] + (a[0] - start);
+  if (len < a[1]) return Errno(ENOMEM);
+  return t.mm().IsMapped(start, len);
 }
 
 SyscallResult SysMunlock(Task& t, const SyscallArgs& a) { return SysMlock(t, a); }

@@ -13,6 +13,7 @@
 #include "abi/linux/futex.h"
 #include "abi/linux/prctl.h"
 #include "abi/linux/random.h"
+#include "abi/linux/sched.h"
 #include "abi/linux/resource.h"
 #include "abi/linux/sysinfo.h"
 #include "abi/linux/time.h"
@@ -28,6 +29,43 @@ namespace L = abi_linux;
 // The kernel version the sandbox reports.
 constexpr char kRelease[] = "6.1.0";
 constexpr char kVersion[] = "#1 SMP PREEMPT_DYNAMIC sentry";
+
+namespace {
+
+// clone(2)/clone3(2) for threads: CLONE_VM | CLONE_THREAD | CLONE_SIGHAND.
+// New processes (fork) arrive with copy-on-write address spaces.
+SyscallResult DoClone(Task& t, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                      uint64_t child_tid, uint64_t tls) {
+  if ((flags & L::kCLONE_THREAD) && !(flags & L::kCLONE_SIGHAND)) return Errno(EINVAL);
+  if ((flags & L::kCLONE_SIGHAND) && !(flags & L::kCLONE_VM)) return Errno(EINVAL);
+  if ((flags & L::kCLONE_THREAD) && (flags & L::kCLONE_NEWNS_ALL)) return Errno(EINVAL);
+  if ((flags & L::kCLONE_PIDFD) && (flags & L::kCLONE_PARENT_SETTID)) return Errno(EINVAL);
+  if (!(flags & L::kCLONE_THREAD) || (flags & (L::kCLONE_VFORK | L::kCLONE_PIDFD))) {
+    return Errno(ENOSYS);  // new processes: not yet
+  }
+  if ((flags & 0xff) != 0) return Errno(EINVAL);  // no exit signal for threads
+  return t.CloneThread(flags, stack, parent_tid, child_tid, tls);
+}
+
+}  // namespace
+
+// clone(2): x86-64 argument order is flags, stack, parent_tid, child_tid, tls.
+SyscallResult SysClone(Task& t, const SyscallArgs& a) {
+  return DoClone(t, a[0], a[1], a[2], a[3], a[4]);
+}
+
+SyscallResult SysClone3(Task& t, const SyscallArgs& a) {
+  uint64_t size = a[1];
+  if (size < 64 || size > 4096) return Errno(EINVAL);  // CLONE_ARGS_SIZE_VER0
+  L::CloneArgs args{};
+  size_t n = std::min<uint64_t>(size, sizeof(args));
+  ASSIGN_OR_RETURN_ERRNO(size_t got, t.CopyIn(a.Addr(0), &args, n));
+  if (got != n) return Errno(EFAULT);
+  if (args.exit_signal != 0 && (args.flags & L::kCLONE_THREAD)) return Errno(EINVAL);
+  if (args.set_tid || args.set_tid_size || args.cgroup) return Errno(EINVAL);
+  uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
+  return DoClone(t, args.flags, stack, args.parent_tid, args.child_tid, args.tls);
+}
 
 SyscallResult SysExit(Task& t, const SyscallArgs& a) {
   t.Exit((a.Int(0) & 0xff) << 8);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "abi/linux/time.h"
@@ -51,15 +52,20 @@ ErrnoOr<int64_t> CopyInTimespecNs(Task& t, mm::UserAddr addr) {
   return ts.tv_sec * kNsPerSec + ts.tv_nsec;
 }
 
-// Sleeps on the host until `deadline` of clock `id` (absolute).
-ErrnoOrVoid SleepUntil(int id, int64_t deadline) {
-  timespec ts{static_cast<time_t>(deadline / kNsPerSec), static_cast<long>(deadline % kNsPerSec)};
-  int r;
-  do {
-    r = clock_nanosleep(id, TIMER_ABSTIME, &ts, nullptr);
-  } while (r == EINTR);
-  if (r != 0) return Errno(r);
-  return {};
+// Sleeps until `deadline` of clock `id` (absolute), or until a signal
+// interrupts the task: then EINTR, with the time left in *left_ns.
+ErrnoOrVoid SleepUntil(Task& t, int id, int64_t deadline, int64_t* left_ns) {
+  while (true) {
+    ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, id));
+    if (now >= deadline) return {};
+    // The task waits on the sentry's clock; re-check the guest clock after.
+    absl::Time until = absl::Now() + absl::Nanoseconds(deadline - now);
+    if (!t.Sleep(until)) {
+      ASSIGN_OR_RETURN_ERRNO(now, ClockNow(t, id));
+      if (left_ns) *left_ns = std::max<int64_t>(0, deadline - now);
+      return Errno(EINTR);
+    }
+  }
 }
 
 }  // namespace
@@ -105,7 +111,12 @@ SyscallResult SysNanosleep(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(int64_t dur, CopyInTimespecNs(t, a.Addr(0)));
   ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, L::kCLOCK_MONOTONIC));
   int64_t deadline = dur > INT64_MAX - now ? INT64_MAX : now + dur;
-  return SleepUntil(CLOCK_MONOTONIC, deadline);
+  int64_t left = 0;
+  ErrnoOrVoid r = SleepUntil(t, L::kCLOCK_MONOTONIC, deadline, &left);
+  if (!r.ok() && r.error() == Errno(EINTR) && !a.Addr(1).IsNull()) {
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), FromNs(left)));
+  }
+  return r;
 }
 
 SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
@@ -120,11 +131,17 @@ SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
   if (id == L::kCLOCK_REALTIME_ALARM) id = L::kCLOCK_REALTIME;
   if (id == L::kCLOCK_BOOTTIME_ALARM) id = L::kCLOCK_BOOTTIME;
   int64_t deadline = value;
-  if (!(flags & L::kTIMER_ABSTIME)) {
+  bool relative = !(flags & L::kTIMER_ABSTIME);
+  if (relative) {
     ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, id));
     deadline = value > INT64_MAX - now ? INT64_MAX : now + value;
   }
-  return SleepUntil(id, deadline);
+  int64_t left = 0;
+  ErrnoOrVoid r = SleepUntil(t, id, deadline, &left);
+  if (!r.ok() && r.error() == Errno(EINTR) && relative && !a.Addr(3).IsNull()) {
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), FromNs(left)));
+  }
+  return r;
 }
 
 SyscallResult SysTimes(Task& t, const SyscallArgs& a) {
