@@ -1,6 +1,7 @@
 #include "sentry/kernel/kernel.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <cstring>
@@ -172,10 +173,118 @@ void Kernel::TaskExited(Task* t) {
   bool last = tg.RemoveTask(t);
   // Every thread left with exit(2): the last one's status is the group's.
   if (last) tg.BeginExit(t->thread_exit_status());
+  std::vector<std::pair<ThreadGroup*, int>> notify;
+  std::vector<ThreadGroup*> to_kill;
+  {
+    absl::MutexLock l(&mu_);
+    tasks_.erase(t->tid());
+    --live_tasks_;
+    if (last) {
+      ProcessExitedLocked(tg, &notify);
+      if (&tg == init_) {
+        init_exited_ = true;
+        // The namespace's init is gone: every other process dies.
+        for (auto& other : thread_groups_) {
+          if (!other->zombie && other.get() != &tg) to_kill.push_back(other.get());
+        }
+      }
+    }
+  }
+  for (auto [parent, sig] : notify) {
+    abi_linux::Siginfo info{};
+    info.si_signo = sig;
+    info.si_code = WIFEXITED(tg.exit_status()) ? abi_linux::kCLD_EXITED
+                   : (tg.exit_status() & 0x80) ? abi_linux::kCLD_DUMPED
+                                                 : abi_linux::kCLD_KILLED;
+    info.SetPid(tg.pid());
+    info.SetUid(tg.creds().ruid);
+    info.SetStatus(WIFEXITED(tg.exit_status()) ? WEXITSTATUS(tg.exit_status())
+                                               : WTERMSIG(tg.exit_status()));
+    parent->SendSignal(info);
+  }
+  for (ThreadGroup* other : to_kill) other->BeginExit(abi_linux::kSIGKILL);
+  WakeWaiters();
+}
+
+void Kernel::ProcessExitedLocked(ThreadGroup& tg,
+                                 std::vector<std::pair<ThreadGroup*, int>>* notify) {
+  // Orphans go to init (subreapers arrive with job control).
+  ThreadGroup* init = init_;
+  for (ThreadGroup* child : tg.children) {
+    if (child->reaped) continue;
+    child->set_parent(init);
+    if (init != nullptr && init != &tg) init->children.push_back(child);
+  }
+  tg.children.clear();
+  tg.zombie = true;
+  ++child_events_;
+  ThreadGroup* parent = tg.parent();
+  if (parent == nullptr) return;
+  // A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) leaves no zombie.
+  abi_linux::SigAction act = parent->sigaction(abi_linux::kSIGCHLD);
+  if (act.handler == abi_linux::kSIG_IGN || (act.flags & abi_linux::kSA_NOCLDWAIT)) {
+    tg.reaped = true;
+  }
+  if (tg.exit_signal > 0) notify->push_back({parent, tg.exit_signal});
+}
+
+void Kernel::WakeWaiters() {
   absl::MutexLock l(&mu_);
-  tasks_.erase(t->tid());
-  --live_tasks_;
-  if (last && &t->thread_group() == init_) init_exited_ = true;
+  ++child_events_;
+}
+
+util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, bool nohang, bool reap) {
+  ThreadGroup& me = waiter.thread_group();
+  absl::MutexLock l(&mu_);
+  while (true) {
+    bool any = false;
+    for (ThreadGroup* child : me.children) {
+      if (child->reaped) continue;
+      bool match = pid == -1 || (pid > 0 && child->pid() == pid) ||
+                   (pid == 0 || pid < -1);  // process groups: every child for now
+      if (!match) continue;
+      any = true;
+      if (!child->zombie) continue;
+      WaitResult r{child->pid(), child->exit_status(), child->creds().ruid};
+      if (reap) child->reaped = true;
+      return r;
+    }
+    if (!any) return util::Errno(ECHILD);
+    if (nohang) return WaitResult{};
+    if (waiter.ShouldInterruptWait()) return util::Errno(EINTR);
+    std::pair<Kernel*, uint64_t> seen{this, child_events_};
+    mu_.Await(absl::Condition(
+        +[](std::pair<Kernel*, uint64_t>* a) ABSL_EXCLUSIVE_LOCKS_REQUIRED(a->first->mu_) {
+          return a->first->child_events_ != a->second;
+        },
+        &seen));
+  }
+}
+
+util::ErrnoOr<Task*> Kernel::NewProcess(Task& parent, bool clone_parent, int exit_signal,
+                                        std::shared_ptr<mm::MemoryManager> mm,
+                                        std::shared_ptr<vfs::FdTable> fds,
+                                        std::shared_ptr<FsContext> fs) {
+  ThreadGroup& ptg = parent.thread_group();
+  absl::MutexLock l(&mu_);
+  constexpr int kMaxTasks = 32768;
+  if (live_tasks_ >= kMaxTasks) return util::Errno(EAGAIN);
+  ThreadGroup* owner = clone_parent && ptg.parent() ? ptg.parent() : &ptg;
+  int pid = next_tid_++;
+  auto tg = std::make_unique<ThreadGroup>(*this, pid, owner, ptg.creds());
+  for (int r = 0; r < 16; ++r) tg->set_rlimit(r, ptg.rlimit(r));
+  for (int sig = 1; sig <= abi_linux::kNumSignals; ++sig) tg->set_sigaction(sig, ptg.sigaction(sig));
+  tg->set_exe_path(ptg.exe_path());
+  tg->exit_signal = exit_signal;
+  owner->children.push_back(tg.get());
+  auto task = std::make_unique<Task>(*this, *tg, pid, std::move(mm), std::move(fds), std::move(fs));
+  Task* t = task.get();
+  tg->AddTask(t);
+  tasks_[pid] = t;
+  thread_groups_.push_back(std::move(tg));
+  all_tasks_.push_back(std::move(task));
+  ++live_tasks_;
+  return t;
 }
 
 void Kernel::CountUnimplemented(int64_t nr) {

@@ -87,6 +87,24 @@ class Kernel {
                                  std::shared_ptr<vfs::FdTable> fds,
                                  std::shared_ptr<FsContext> fs);
 
+  // A new process (fork): a thread group whose parent is `parent`'s (or,
+  // with CLONE_PARENT, its parent's), with `mm`. Not yet started.
+  util::ErrnoOr<Task*> NewProcess(Task& parent, bool clone_parent, int exit_signal,
+                                  std::shared_ptr<mm::MemoryManager> mm,
+                                  std::shared_ptr<vfs::FdTable> fds,
+                                  std::shared_ptr<FsContext> fs);
+
+  // wait4/waitid: finds a child of `waiter` matching `pid` (>0: that pid;
+  // -1: any; 0 or < -1: a process group, which is the process itself until
+  // job control exists). Blocks unless `nohang`; `reap` false leaves it a
+  // zombie (WNOWAIT).
+  struct WaitResult {
+    int pid = 0;          // 0: no child has changed state (WNOHANG)
+    int wait_status = 0;  // Linux wait status
+    uint32_t uid = 0;
+  };
+  util::ErrnoOr<WaitResult> Wait(Task& waiter, int pid, bool nohang, bool reap);
+
   // ---- PID namespace ----
   int AllocateTid(Task* t);
   void ReleaseTid(int tid);
@@ -118,6 +136,16 @@ class Kernel {
   bool init_exited_ ABSL_GUARDED_BY(mu_) = false;
   int live_tasks_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, uint64_t> unimplemented_ ABSL_GUARDED_BY(mu_);
+  uint64_t child_events_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when a process exits
+
+ public:
+  // Wakes tasks blocked in Wait so they re-check for signals.
+  void WakeWaiters();
+
+ private:
+  // Makes tg a zombie, hands its children to init and tells its parent.
+  void ProcessExitedLocked(ThreadGroup& tg, std::vector<std::pair<ThreadGroup*, int>>* notify)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 };
 
 }  // namespace sentry::kernel

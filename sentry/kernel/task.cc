@@ -33,8 +33,11 @@ void Task::set_signal_mask(L::SigSet m) { sigmask_.store(m & ~L::kUnblockableSig
 void Task::Interrupt() {
   ctx_->Interrupt();
   kernel_.futexes().Interrupt(this);
-  absl::MutexLock l(&wait_mu_);
-  woken_ = true;
+  {
+    absl::MutexLock l(&wait_mu_);
+    woken_ = true;
+  }
+  kernel_.WakeWaiters();
 }
 
 bool Task::ShouldInterruptWait() const {
@@ -51,8 +54,7 @@ bool Task::Sleep(absl::Time deadline) {
   }
 }
 
-ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
-                               uint64_t child_tid, uint64_t tls) {
+ErrnoOrVoid Task::PrepareChild(Task& child, uint64_t flags, uint64_t stack, uint64_t tls) {
   std::vector<uint8_t> fp;
   if (!ctx_->GetFpState(fp).ok()) return Errno(EAGAIN);
   L::PtRegs regs = regs_;
@@ -62,30 +64,78 @@ ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_t
     if (tls >= 0x7ffffffff000ULL) return Errno(EPERM);
     regs.fs_base = tls;
   }
-  std::shared_ptr<vfs::FdTable> fds = fds_;
-  if (!(flags & L::kCLONE_FILES)) {
-    fds = std::make_shared<vfs::FdTable>();
-    fds_->CopyInto(*fds);
+  child.regs_ = regs;
+  child.sigmask_.store(sigmask_.load());
+  std::memcpy(child.control_.comm, control_.comm, sizeof(control_.comm));
+  (void)child.ctx_->SetFpState(fp);  // kept until the child first runs
+  return {};
+}
+
+namespace {
+
+std::shared_ptr<vfs::FdTable> FilesFor(uint64_t flags, const std::shared_ptr<vfs::FdTable>& mine) {
+  if (flags & L::kCLONE_FILES) return mine;
+  auto fds = std::make_shared<vfs::FdTable>();
+  mine->CopyInto(*fds);
+  return fds;
+}
+
+std::shared_ptr<FsContext> FsFor(uint64_t flags, const std::shared_ptr<FsContext>& mine) {
+  if (flags & L::kCLONE_FS) return mine;
+  auto fs = std::make_shared<FsContext>();
+  absl::MutexLock l1(&mine->mu);
+  absl::MutexLock l2(&fs->mu);
+  fs->cwd = mine->cwd;
+  fs->umask = mine->umask;
+  return fs;
+}
+
+}  // namespace
+
+ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                               uint64_t child_tid, uint64_t tls) {
+  if ((flags & L::kCLONE_SETTLS) && tls >= 0x7ffffffff000ULL) return Errno(EPERM);
+  ASSIGN_OR_RETURN_ERRNO(Task * child, kernel_.NewThread(*this, mm_, FilesFor(flags, fds_),
+                                                         FsFor(flags, fs_)));
+  if (!PrepareChild(*child, flags, stack, tls).ok()) {
+    child->exiting_.store(true);  // never run: it just leaves
+    child->Start();
+    return Errno(EAGAIN);
   }
-  std::shared_ptr<FsContext> fs = fs_;
-  if (!(flags & L::kCLONE_FS)) {
-    fs = std::make_shared<FsContext>();
-    absl::MutexLock l1(&fs_->mu);
-    absl::MutexLock l2(&fs->mu);
-    fs->cwd = fs_->cwd;
-    fs->umask = fs_->umask;
-  }
-  ASSIGN_OR_RETURN_ERRNO(Task * child, kernel_.NewThread(*this, mm_, std::move(fds), std::move(fs)));
-  child->regs_ = regs;
-  child->sigmask_.store(sigmask_.load());
-  std::memcpy(child->control_.comm, control_.comm, sizeof(control_.comm));
-  (void)child->ctx_->SetFpState(fp);  // kept until the child first runs
+  // Threads do not inherit the alternate signal stack.
   int tid = child->tid();
   if (flags & L::kCLONE_PARENT_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(parent_tid), tid);
   if (flags & L::kCLONE_CHILD_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(child_tid), tid);
   if (flags & L::kCLONE_CHILD_CLEARTID) child->clear_child_tid_ = child_tid;
   child->Start();
   return tid;
+}
+
+ErrnoOr<int> Task::Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                        uint64_t tls) {
+  if ((flags & L::kCLONE_SETTLS) && tls >= 0x7ffffffff000ULL) return Errno(EPERM);
+  auto as = kernel_.platform().NewAddressSpace();
+  if (!as.ok()) {
+    SK_LOG(WARNING) << "fork: " << as.status();
+    return Errno(EAGAIN);
+  }
+  ASSIGN_OR_RETURN_ERRNO(std::unique_ptr<mm::MemoryManager> forked, mm_->Fork(std::move(*as)));
+  std::shared_ptr<mm::MemoryManager> child_mm = std::move(forked);
+  ASSIGN_OR_RETURN_ERRNO(
+      Task * child, kernel_.NewProcess(*this, flags & L::kCLONE_PARENT, static_cast<int>(flags & 0xff),
+                                       child_mm, FilesFor(flags, fds_), FsFor(flags, fs_)));
+  if (!PrepareChild(*child, flags, stack, tls).ok()) {
+    child->exiting_.store(true);
+    child->Start();
+    return Errno(EAGAIN);
+  }
+  child->altstack_ = altstack_;
+  int pid = child->tid();
+  if (flags & L::kCLONE_PARENT_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(parent_tid), pid);
+  if (flags & L::kCLONE_CHILD_SETTID) (void)child_mm->CopyOutObj(mm::UserAddr(child_tid), pid);
+  if (flags & L::kCLONE_CHILD_CLEARTID) child->clear_child_tid_ = child_tid;
+  child->Start();
+  return pid;
 }
 
 void Task::Exit(int wait_status) {

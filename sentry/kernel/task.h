@@ -128,12 +128,18 @@ class Task {
   // 0, on `stack` if not 0. Returns the new thread's id.
   ErrnoOr<int> CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
                            uint64_t child_tid, uint64_t tls);
+  // Creates a process (fork): a copy-on-write copy of this task's address
+  // space, run by a new thread group. Returns the child's pid.
+  ErrnoOr<int> Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                    uint64_t tls);
 
  private:
   void Run();
   void HandleSyscall();
   void HandleFault(const platform::SwitchResult& r);
   void ExitThreadCleanup();
+  // Registers, signal mask, name and FPU state a new task starts with.
+  ErrnoOrVoid PrepareChild(Task& child, uint64_t flags, uint64_t stack, uint64_t tls);
   // Delivers pending, unblocked signals: default actions, or a frame for
   // the handler.
   void ProcessSignals();

@@ -26,7 +26,9 @@ class ThreadGroup {
 
   Kernel& kernel() { return kernel_; }
   int pid() const { return pid_; }
-  ThreadGroup* parent() const { return parent_; }
+  // The process tree (parent, children, zombie state) is guarded by the
+  // kernel's lock; parent() is a snapshot.
+  ThreadGroup* parent() const { return parent_.load(); }
 
   Credentials creds() const {
     absl::MutexLock l(&mu_);
@@ -99,7 +101,17 @@ class ThreadGroup {
  private:
   Kernel& kernel_;
   const int pid_;
-  ThreadGroup* const parent_;
+  std::atomic<ThreadGroup*> parent_;
+
+ public:
+  // ---- Process tree; all guarded by Kernel::mu_ ----
+  std::vector<ThreadGroup*> children;
+  int exit_signal = 0;   // sent to the parent at exit (SIGCHLD for fork)
+  bool zombie = false;   // every thread has exited; waiting to be reaped
+  bool reaped = false;
+  void set_parent(ThreadGroup* p) { parent_.store(p); }
+
+ private:
   std::string exe_path_;
 
   mutable absl::Mutex mu_;

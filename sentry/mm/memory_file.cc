@@ -96,6 +96,16 @@ void MemoryFile::DecRef(uint64_t off, uint64_t len) {
   }
 }
 
+bool MemoryFile::Exclusive(uint64_t off, uint64_t len) const {
+  absl::MutexLock l(&mu_);
+  auto it = used_.upper_bound(off);
+  if (it != used_.begin()) --it;
+  for (; it != used_.end() && it->first < off + len; ++it) {
+    if (it->second.end > off && it->second.refs != 1) return false;
+  }
+  return true;
+}
+
 void MemoryFile::Release(uint64_t start, uint64_t end) {
   // Give the pages back to the host; the range reads as zeros when reused.
   fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(start),

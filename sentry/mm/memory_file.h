@@ -39,6 +39,8 @@ class MemoryFile {
   util::ErrnoOr<uint64_t> Allocate(uint64_t len, uint64_t align);
   void IncRef(uint64_t off, uint64_t len);
   void DecRef(uint64_t off, uint64_t len);
+  // True when nothing but one holder references any page of the range.
+  bool Exclusive(uint64_t off, uint64_t len) const;
 
   // The sentry's view of offset `off`.
   uint8_t* Access(uint64_t off) const { return base_ + off; }

@@ -223,13 +223,14 @@ ErrnoOrVoid MemoryManager::MProtect(uint64_t addr, uint64_t length, int prot) {
   SplitPmaAt(addr);
   SplitPmaAt(end);
   for (auto it = pmas_.lower_bound(addr); it != pmas_.end() && it->first < end; ++it) {
-    if (it->second.mapped_prot < 0 || it->second.mapped_prot == prot) continue;
-    absl::Status s = as_->Protect(it->first, it->second.end - it->first, prot);
+    int want = it->second.cow ? (prot & ~PROT_WRITE) : prot;
+    if (it->second.mapped_prot < 0 || it->second.mapped_prot == want) continue;
+    absl::Status s = as_->Protect(it->first, it->second.end - it->first, want);
     if (!s.ok()) {
       SK_LOG(WARNING) << "address space protect: " << s;
       continue;
     }
-    it->second.mapped_prot = prot;
+    it->second.mapped_prot = want;
   }
   MergeVmasAround(addr, end);
   return {};
@@ -485,6 +486,67 @@ ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::EnsureP
   return pmas_.emplace(lo, Pma{hi, off, -1}).first;
 }
 
+ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::BreakCow(uint64_t page) {
+  SplitPmaAt(page);
+  SplitPmaAt(page + kPageSize);
+  auto it = pmas_.find(page);
+  SK_CHECK(it != pmas_.end()) << "no PMA to break at " << page;
+  Pma& p = it->second;
+  if (!mf_.Exclusive(p.file_offset, kPageSize)) {
+    ASSIGN_OR_RETURN_ERRNO(uint64_t copy, mf_.Allocate(kPageSize, kPageSize));
+    std::memcpy(mf_.Access(copy), mf_.Access(p.file_offset), kPageSize);
+    mf_.DecRef(p.file_offset, kPageSize);
+    p.file_offset = copy;
+    if (p.mapped_prot >= 0) {
+      // The platform still maps the shared page: drop it, the next access
+      // maps the copy.
+      absl::Status s = as_->Unmap(page, kPageSize);
+      if (!s.ok()) SK_LOG(WARNING) << "address space unmap: " << s;
+      p.mapped_prot = -1;
+    }
+  }
+  p.cow = false;
+  return it;
+}
+
+ErrnoOr<std::unique_ptr<MemoryManager>> MemoryManager::Fork(
+    std::unique_ptr<platform::AddressSpace> as) {
+  auto child = std::make_unique<MemoryManager>(mf_, std::move(as), min_addr_, max_addr_);
+  absl::MutexLock l(&mu_);
+  absl::MutexLock cl(&child->mu_);
+  child->vmas_ = vmas_;
+  for (auto& [start, vma] : vmas_) {
+    if (vma.shm_offset != kNoShm) mf_.IncRef(vma.shm_offset, vma.end - start);
+  }
+  for (auto& [start, p] : pmas_) {
+    auto vma = FindVma(start);
+    bool shared = vma != vmas_.end() && vma->second.shared;
+    mf_.IncRef(p.file_offset, p.end - start);
+    Pma copy = p;
+    copy.mapped_prot = -1;
+    if (!shared) {
+      copy.cow = true;
+      if (!p.cow && p.mapped_prot >= 0 && (p.mapped_prot & PROT_WRITE)) {
+        int ro = p.mapped_prot & ~PROT_WRITE;
+        if (as_->Protect(start, p.end - start, ro).ok()) {
+          p.mapped_prot = ro;
+        } else {
+          // Never leave a writable mapping of a shared page behind.
+          absl::Status s = as_->Unmap(start, p.end - start);
+          if (!s.ok()) SK_LOG(ERROR) << "address space unmap after fork: " << s;
+          p.mapped_prot = -1;
+        }
+      }
+      p.cow = true;
+    }
+    child->pmas_.emplace(start, copy);
+  }
+  child->brk_start_ = brk_start_;
+  child->brk_ = brk_;
+  child->mmap_base_ = mmap_base_;
+  return child;
+}
+
 template <typename Fn>
 ErrnoOr<size_t> MemoryManager::ForEachBacked(uint64_t addr, size_t n, AccessType at, bool force,
                                              Fn&& fn) {
@@ -500,6 +562,7 @@ ErrnoOr<size_t> MemoryManager::ForEachBacked(uint64_t addr, size_t n, AccessType
       if (at != AccessType::kWrite && prot == PROT_NONE) break;
     }
     auto pma = EnsurePma(cursor, vma);
+    if (pma.ok() && at == AccessType::kWrite && (*pma)->second.cow) pma = BreakCow(PageDown(cursor));
     if (!pma.ok()) {
       if (done == 0) return pma.error();
       break;
@@ -587,6 +650,15 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi_linux::kSEGV_ACCERR};
   auto pma = EnsurePma(addr, vma);
   if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
+  if ((*pma)->second.cow && (prot & PROT_WRITE)) {
+    if ((*pma)->second.mapped_prot == (prot & ~PROT_WRITE)) {
+      // Mapped read-only for copy-on-write and faulting again: a write.
+      pma = BreakCow(PageDown(addr));
+      if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};
+    } else {
+      prot &= ~PROT_WRITE;  // reads share the page; a write faults again
+    }
+  }
   Pma& p = (*pma)->second;
   if (p.mapped_prot == prot) {
     // Already mapped as the VMA allows: the access itself is not allowed.

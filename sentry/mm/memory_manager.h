@@ -128,6 +128,10 @@ class MemoryManager {
   // Resolves a guest page fault by mapping memory, or says why it cannot.
   std::optional<FaultError> HandleFault(uint64_t addr, AccessType at);
 
+  // A copy-on-write copy of this address space for a forked child, backed
+  // by `as`.
+  ErrnoOr<std::unique_ptr<MemoryManager>> Fork(std::unique_ptr<platform::AddressSpace> as);
+
   // Total bytes of mappings (for /proc and accounting).
   uint64_t VirtualSize() const;
 
@@ -148,6 +152,10 @@ class MemoryManager {
     uint64_t end;
     uint64_t file_offset;
     int mapped_prot;  // what the platform has mapped, or -1 when not mapped
+    // Private memory shared with another address space since fork: mapped
+    // without PROT_WRITE, and copied (or claimed, when no longer shared)
+    // one page at a time on the first write.
+    bool cow = false;
   };
 
   static ErrnoOrVoid CopyExact(ErrnoOr<size_t> r, size_t want) {
@@ -171,6 +179,10 @@ class MemoryManager {
   // Makes sure [addr, page end) has a PMA; returns it.
   ErrnoOr<std::map<uint64_t, Pma>::iterator> EnsurePma(uint64_t addr,
                                                        std::map<uint64_t, Vma>::iterator vma)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Makes the page at `page` (inside a copy-on-write PMA) this address
+  // space's own; returns the PMA now covering exactly that page.
+  ErrnoOr<std::map<uint64_t, Pma>::iterator> BreakCow(uint64_t page)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Walks [addr, addr+n) calling fn(file_offset, len) on accessible memory.
   template <typename Fn>

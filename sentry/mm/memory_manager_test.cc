@@ -151,5 +151,37 @@ TEST_F(MemoryManagerTest, SharedMemorySurvivesDontneed) {
   EXPECT_EQ(c, 9);
 }
 
+TEST_F(MemoryManagerTest, ForkCopiesOnWrite) {
+  uint64_t a = Map(3 * kPageSize);
+  char v = 1;
+  ASSERT_TRUE(mm_->CopyOutObj(UserAddr(a), v).ok());
+  ASSERT_TRUE(mm_->CopyOutObj(UserAddr(a + kPageSize), v).ok());
+  // The parent had the pages mapped writable: fork must take write away.
+  ASSERT_FALSE(mm_->HandleFault(a, AccessType::kWrite).has_value());
+  uint64_t before = mf_->AllocatedBytes();
+  auto child = mm_->Fork(std::make_unique<FakeAddressSpace>());
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(mf_->AllocatedBytes(), before) << "fork must not copy memory";
+  char p = 2, c = 3, got;
+  ASSERT_TRUE(mm_->CopyOutObj(UserAddr(a), p).ok());
+  ASSERT_TRUE((*child)->CopyOutObj(UserAddr(a + kPageSize), c).ok());
+  ASSERT_TRUE((*child)->CopyInObj(UserAddr(a), &got).ok());
+  EXPECT_EQ(got, 1);
+  ASSERT_TRUE(mm_->CopyInObj(UserAddr(a + kPageSize), &got).ok());
+  EXPECT_EQ(got, 1);
+  ASSERT_TRUE((*child)->CopyInObj(UserAddr(a + kPageSize), &got).ok());
+  EXPECT_EQ(got, 3);
+  EXPECT_EQ(mf_->AllocatedBytes(), before + 2 * kPageSize) << "each write copied one page";
+  // The parent has its own page 0 now, so the child's page 0 is no longer
+  // shared: writing it claims it without a copy.
+  ASSERT_TRUE((*child)->CopyOutObj(UserAddr(a), c).ok());
+  EXPECT_EQ(mf_->AllocatedBytes(), before + 2 * kPageSize);
+  // A fault on a copy-on-write page maps it read-only, then a second fault
+  // (the write) gives the child its own page.
+  EXPECT_FALSE((*child)->HandleFault(a + 2 * kPageSize, AccessType::kRead).has_value());
+  EXPECT_FALSE((*child)->HandleFault(a + 2 * kPageSize, AccessType::kRead).has_value());
+  child->reset();
+}
+
 }  // namespace
 }  // namespace sentry::mm

@@ -40,8 +40,11 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_dup2, SysDup2),
     Partial(kNR_nanosleep, SysNanosleep, "EINTR on any signal; no restart after stops"),
     Supported(kNR_getpid, SysGetpid),
-    Partial(kNR_clone, SysClone, "threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND); new processes: ENOSYS"),
+    Partial(kNR_clone, SysClone, "threads and fork; no vfork, CLONE_VM processes, pidfds or namespaces"),
+    Supported(kNR_fork, SysFork),
+    Error(kNR_vfork, ENOSYS, "needs execve"),
     Supported(kNR_exit, SysExit),
+    Partial(kNR_wait4, SysWait4, "exits only (no job-control stops); process groups are the process; no rusage"),
     Partial(kNR_kill, SysKill, "no process groups yet"),
     Supported(kNR_uname, SysUname),
     Partial(kNR_fcntl, SysFcntl, "F_DUPFD F_DUPFD_CLOEXEC F_GETFD F_SETFD F_GETFL F_SETFL"),
@@ -88,6 +91,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Partial(kNR_clock_nanosleep, SysClockNanosleep, "EINTR on any signal; no restart after stops"),
     Supported(kNR_exit_group, SysExitGroup),
     Supported(kNR_tgkill, SysTgkill),
+    Partial(kNR_waitid, SysWaitid, "exits only; P_ALL P_PID P_PGID; no rusage"),
     Partial(kNR_newfstatat, SysNewfstatat, "AT_EMPTY_PATH on an fd until the VFS"),
     Partial(kNR_readlinkat, SysReadlinkat, "/proc/self/exe only until the VFS"),
     Supported(kNR_set_robust_list, SysSetRobustList),
@@ -103,7 +107,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Error(kNR_rseq, ENOSYS,
           "the ptrace platform cannot see preemption to restart critical sections; "
           "glibc falls back"),
-    Partial(kNR_clone3, SysClone3, "threads only, as clone"),
+    Partial(kNR_clone3, SysClone3, "as clone"),
     Supported(kNR_close_range, SysCloseRange),
 };
 

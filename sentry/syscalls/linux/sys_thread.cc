@@ -32,16 +32,21 @@ constexpr char kVersion[] = "#1 SMP PREEMPT_DYNAMIC sentry";
 
 namespace {
 
-// clone(2)/clone3(2) for threads: CLONE_VM | CLONE_THREAD | CLONE_SIGHAND.
-// New processes (fork) arrive with copy-on-write address spaces.
+// clone(2)/clone3(2): threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND) and
+// new processes with copy-on-write memory (no CLONE_VM).
 SyscallResult DoClone(Task& t, uint64_t flags, uint64_t stack, uint64_t parent_tid,
                       uint64_t child_tid, uint64_t tls) {
   if ((flags & L::kCLONE_THREAD) && !(flags & L::kCLONE_SIGHAND)) return Errno(EINVAL);
   if ((flags & L::kCLONE_SIGHAND) && !(flags & L::kCLONE_VM)) return Errno(EINVAL);
   if ((flags & L::kCLONE_THREAD) && (flags & L::kCLONE_NEWNS_ALL)) return Errno(EINVAL);
   if ((flags & L::kCLONE_PIDFD) && (flags & L::kCLONE_PARENT_SETTID)) return Errno(EINVAL);
-  if (!(flags & L::kCLONE_THREAD) || (flags & (L::kCLONE_VFORK | L::kCLONE_PIDFD))) {
-    return Errno(ENOSYS);  // new processes: not yet
+  if (flags & (L::kCLONE_VFORK | L::kCLONE_PIDFD | L::kCLONE_NEWNS_ALL)) {
+    return Errno(ENOSYS);  // vfork, pidfds and namespaces: not yet
+  }
+  if (!(flags & L::kCLONE_THREAD)) {
+    if (flags & L::kCLONE_VM) return Errno(ENOSYS);  // a process sharing memory: not yet
+    if ((flags & 0xff) > static_cast<uint64_t>(L::kNumSignals)) return Errno(EINVAL);
+    return t.Fork(flags, stack, parent_tid, child_tid, tls);
   }
   if ((flags & 0xff) != 0) return Errno(EINVAL);  // no exit signal for threads
   return t.CloneThread(flags, stack, parent_tid, child_tid, tls);
@@ -62,9 +67,13 @@ SyscallResult SysClone3(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(size_t got, t.CopyIn(a.Addr(0), &args, n));
   if (got != n) return Errno(EFAULT);
   if (args.exit_signal != 0 && (args.flags & L::kCLONE_THREAD)) return Errno(EINVAL);
+  if (args.exit_signal > static_cast<uint64_t>(L::kNumSignals) || (args.flags & 0xff)) {
+    return Errno(EINVAL);
+  }
   if (args.set_tid || args.set_tid_size || args.cgroup) return Errno(EINVAL);
   uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
-  return DoClone(t, args.flags, stack, args.parent_tid, args.child_tid, args.tls);
+  return DoClone(t, args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid,
+                 args.tls);
 }
 
 SyscallResult SysExit(Task& t, const SyscallArgs& a) {

@@ -1,0 +1,90 @@
+// fork(2), vfork(2), wait4(2), waitid(2).
+#include <sys/wait.h>
+
+#include "abi/linux/resource.h"
+#include "abi/linux/sched.h"
+#include "abi/linux/signal.h"
+#include "abi/linux/wait.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/syscalls/linux/handlers.h"
+
+namespace sentry::syscalls {
+
+namespace L = abi_linux;
+
+SyscallResult SysFork(Task& t, const SyscallArgs&) { return t.Fork(L::kSIGCHLD, 0, 0, 0, 0); }
+
+SyscallResult SysVfork(Task&, const SyscallArgs&) {
+  return Errno(ENOSYS);  // Sharing the parent's memory until exec arrives with execve.
+}
+
+SyscallResult SysWait4(Task& t, const SyscallArgs& a) {
+  int pid = a.Int(0);
+  int options = a.Int(2);
+  if (options & ~(L::kWNOHANG | L::kWUNTRACED | L::kWCONTINUED | L::kWNOTHREAD | L::kWALL |
+                  L::kWCLONE)) {
+    return Errno(EINVAL);
+  }
+  if (pid == INT32_MIN) return Errno(ESRCH);
+  ASSIGN_OR_RETURN_ERRNO(kernel::Kernel::WaitResult r,
+                         t.kernel().Wait(t, pid, options & L::kWNOHANG, /*reap=*/true));
+  if (r.pid == 0) return 0;
+  if (!a.Addr(1).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), r.wait_status));
+  if (!a.Addr(3).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), L::Rusage{}));
+  return r.pid;
+}
+
+SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
+  int idtype = a.Int(0);
+  int id = a.Int(1);
+  int options = a.Int(3);
+  if (options & ~(L::kWNOHANG | L::kWNOWAIT | L::kWEXITED | L::kWSTOPPED | L::kWCONTINUED |
+                  L::kWNOTHREAD | L::kWALL | L::kWCLONE)) {
+    return Errno(EINVAL);
+  }
+  if (!(options & (L::kWEXITED | L::kWSTOPPED | L::kWCONTINUED))) return Errno(EINVAL);
+  int pid;
+  switch (idtype) {
+    case L::kP_ALL:
+      pid = -1;
+      break;
+    case L::kP_PID:
+      if (id <= 0) return Errno(EINVAL);
+      pid = id;
+      break;
+    case L::kP_PGID:
+      if (id < 0) return Errno(EINVAL);
+      pid = id == 0 ? 0 : -id;
+      break;
+    default:
+      return Errno(EINVAL);  // P_PIDFD arrives with pidfds
+  }
+  if (!(options & L::kWEXITED)) {
+    // Only exits are reported until job-control stops exist.
+    if (options & L::kWNOHANG) return 0;
+    return Errno(ECHILD);
+  }
+  ASSIGN_OR_RETURN_ERRNO(kernel::Kernel::WaitResult r,
+                         t.kernel().Wait(t, pid, options & L::kWNOHANG,
+                                         /*reap=*/!(options & L::kWNOWAIT)));
+  if (!a.Addr(2).IsNull()) {
+    L::Siginfo info{};
+    if (r.pid != 0) {
+      info.si_signo = L::kSIGCHLD;
+      if (WIFEXITED(r.wait_status)) {
+        info.si_code = L::kCLD_EXITED;
+        info.SetStatus(WEXITSTATUS(r.wait_status));
+      } else {
+        info.si_code = (r.wait_status & 0x80) ? L::kCLD_DUMPED : L::kCLD_KILLED;
+        info.SetStatus(WTERMSIG(r.wait_status));
+      }
+      info.SetPid(r.pid);
+      info.SetUid(r.uid);
+    }
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), info));
+  }
+  if (!a.Addr(4).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(4), L::Rusage{}));
+  return 0;
+}
+
+}  // namespace sentry::syscalls
