@@ -161,6 +161,8 @@ void Task::ExitGroup(int wait_status) {
 }
 
 void Task::Run() {
+  vfs::SetInterruptCheck(+[](void* t) { return static_cast<Task*>(t)->ShouldInterruptWait(); },
+                         this);
   while (!exiting_.load() && !tg_.exiting()) {
     ProcessSignals();
     if (exiting_.load() || tg_.exiting()) break;

@@ -11,8 +11,10 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "abi/linux/limits.h"
 #include "abi/linux/ptrace_regs.h"
@@ -103,6 +105,9 @@ class Task {
   void ForceSignal(const abi_linux::Siginfo& info);
   // rt_sigreturn: restores the context saved in the signal frame at rsp.
   ErrnoOrVoid SigReturn();
+  // rt_sigsuspend/pause: waits with `mask` until a signal is taken; the
+  // mask from before comes back when the handler returns.
+  ErrnoOrVoid SigSuspend(abi_linux::SigSet mask);
   abi_linux::StackT altstack() const;
   ErrnoOrVoid SetAltstack(const abi_linux::StackT& ss);
 
@@ -128,6 +133,10 @@ class Task {
   // 0, on `stack` if not 0. Returns the new thread's id.
   ErrnoOr<int> CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
                            uint64_t child_tid, uint64_t tls);
+  // Replaces the process image (execve). On success the registers are the
+  // new program's; on failure nothing changed.
+  ErrnoOrVoid Exec(const std::string& path, std::vector<std::string> argv,
+                   std::vector<std::string> envv);
   // Creates a process (fork): a copy-on-write copy of this task's address
   // space, run by a new thread group. Returns the child's pid.
   ErrnoOr<int> Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
@@ -168,6 +177,8 @@ class Task {
   mutable absl::Mutex sig_mu_;
   std::array<abi_linux::Siginfo, abi_linux::kNumSignals> pending_info_ ABSL_GUARDED_BY(sig_mu_){};
   abi_linux::StackT altstack_{0, abi_linux::kSS_DISABLE, 0, 0};
+  // The mask to restore after a handler interrupts rt_sigsuspend.
+  std::optional<abi_linux::SigSet> saved_mask_;
   std::atomic<bool> exiting_{false};
   int thread_exit_status_ = 0;
   TaskControl control_;

@@ -63,7 +63,25 @@ bool Task::DefaultSignalAction(int sig) {
   return false;
 }
 
+ErrnoOrVoid Task::SigSuspend(L::SigSet mask) {
+  saved_mask_ = sigmask_.load();
+  set_signal_mask(mask);
+  while (Sleep(absl::InfiniteFuture())) {
+  }
+  return Errno(EINTR);
+}
+
 void Task::ProcessSignals() {
+  struct RestoreMask {
+    Task* t;
+    ~RestoreMask() {
+      // No handler took the saved mask: it comes back now.
+      if (t->saved_mask_) {
+        t->set_signal_mask(*t->saved_mask_);
+        t->saved_mask_.reset();
+      }
+    }
+  } restore{this};
   while (true) {
     L::SigSet deliverable = pending_.load() & ~sigmask_.load();
     if (deliverable == 0) return;
@@ -196,7 +214,9 @@ bool Task::SetupSignalFrame(int sig, const L::SigAction& act, const L::Siginfo& 
     sc.trapno = 14;  // page fault
     sc.cr2 = info._sifields._sigfault._addr;
   }
-  L::SigSet old_mask = sigmask_.load();
+  // After rt_sigsuspend the handler returns to the mask from before it.
+  L::SigSet old_mask = saved_mask_.value_or(sigmask_.load());
+  L::SigSet base_mask = sigmask_.load();
   sc.oldmask = old_mask;
   sc.fpstate = fp_addr;
   uc.uc_sigmask = old_mask;
@@ -215,9 +235,10 @@ bool Task::SetupSignalFrame(int sig, const L::SigAction& act, const L::Siginfo& 
   regs_.cs = kUserCs;
   regs_.ss = kUserSs;
 
-  L::SigSet mask = old_mask | act.mask;
+  L::SigSet mask = base_mask | act.mask;
   if (!(act.flags & L::kSA_NODEFER)) mask |= L::SignalBit(sig);
   set_signal_mask(mask);
+  saved_mask_.reset();
   if (act.flags & L::kSA_RESETHAND) {
     L::SigAction reset{};
     tg_.set_sigaction(sig, reset);

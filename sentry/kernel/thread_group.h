@@ -95,8 +95,14 @@ class ThreadGroup {
   std::atomic<bool> child_subreaper{false};
   std::atomic<bool> thp_disable{false};
 
-  const std::string& exe_path() const { return exe_path_; }
-  void set_exe_path(std::string p) { exe_path_ = std::move(p); }
+  std::string exe_path() const {
+    absl::MutexLock l(&mu_);
+    return exe_path_;
+  }
+  void set_exe_path(std::string p) {
+    absl::MutexLock l(&mu_);
+    exe_path_ = std::move(p);
+  }
 
  private:
   Kernel& kernel_;
@@ -112,9 +118,8 @@ class ThreadGroup {
   void set_parent(ThreadGroup* p) { parent_.store(p); }
 
  private:
-  std::string exe_path_;
-
   mutable absl::Mutex mu_;
+  std::string exe_path_ ABSL_GUARDED_BY(mu_);
   Credentials creds_ ABSL_GUARDED_BY(mu_);
   std::array<abi_linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
   std::array<abi_linux::SigAction, abi_linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};

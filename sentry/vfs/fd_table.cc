@@ -85,6 +85,19 @@ void FdTable::CopyInto(FdTable& other) const {
   other.fds_ = std::move(copy);
 }
 
+void FdTable::CloseCloexec() {
+  std::vector<std::shared_ptr<FileDescription>> closed;
+  absl::MutexLock l(&mu_);
+  for (auto it = fds_.begin(); it != fds_.end();) {
+    if (it->second.cloexec) {
+      closed.push_back(std::move(it->second.file));
+      it = fds_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 int FdTable::Count() const {
   absl::MutexLock l(&mu_);
   return static_cast<int>(fds_.size());

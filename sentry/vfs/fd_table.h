@@ -37,6 +37,8 @@ class FdTable {
   int Count() const;
   // Copies every entry into `other` (a new process's or unshared table).
   void CopyInto(FdTable& other) const;
+  // execve: closes every close-on-exec fd.
+  void CloseCloexec();
 
  private:
   struct Entry {

@@ -4,6 +4,18 @@
 
 namespace sentry::vfs {
 
+namespace {
+thread_local bool (*interrupt_check)(void*) = nullptr;
+thread_local void* interrupt_arg = nullptr;
+}  // namespace
+
+void SetInterruptCheck(bool (*check)(void*), void* arg) {
+  interrupt_check = check;
+  interrupt_arg = arg;
+}
+
+bool ShouldInterruptWait() { return interrupt_check != nullptr && interrupt_check(interrupt_arg); }
+
 ErrnoOr<size_t> FileDescription::Read(mm::MemoryManager&, const IoVec&, int64_t) {
   return Errno(EINVAL);
 }

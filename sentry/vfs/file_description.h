@@ -30,6 +30,12 @@ struct IoSeg {
 };
 using IoVec = std::vector<IoSeg>;
 
+// Blocking waits inside file operations give up when the calling task has
+// a signal to take or is exiting. The kernel installs the check for each
+// task thread; without one, waits are never interrupted.
+void SetInterruptCheck(bool (*check)(void*), void* arg);
+bool ShouldInterruptWait();
+
 class FileDescription {
  public:
   explicit FileDescription(int flags) : flags_(flags) {}
@@ -47,6 +53,8 @@ class FileDescription {
   virtual ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg);
   // A name for /proc/pid/fd and strace ("pipe:[12]", "/dev/pts/0").
   virtual std::string Name() const { return "anon_inode:[unknown]"; }
+  // Pipes and sockets: a write with no reader left raises SIGPIPE.
+  virtual bool is_pipe() const { return false; }
 
   // Open flags: access mode and status flags (O_APPEND, O_NONBLOCK, ...).
   int flags() const { return flags_; }

@@ -11,6 +11,7 @@
 #include "abi/linux/termios.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "sentry/fsimpl/pipe/pipe.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
 
@@ -23,6 +24,32 @@ namespace {
 uint64_t NofileLimit(Task& t) { return t.thread_group().rlimit(L::kRLIMIT_NOFILE).rlim_cur; }
 
 }  // namespace
+
+// pipe(2), pipe2(2).
+SyscallResult SysPipe2(Task& t, const SyscallArgs& a) {
+  int flags = a.Int(1);
+  if (flags & ~(L::kO_CLOEXEC | L::kO_NONBLOCK | L::kO_DIRECT)) return Errno(EINVAL);
+  auto [r, w] = fsimpl::pipe::NewPipe(flags & L::kO_NONBLOCK);
+  bool cloexec = flags & L::kO_CLOEXEC;
+  ASSIGN_OR_RETURN_ERRNO(int rfd, t.fds().Install(r, 0, cloexec, NofileLimit(t)));
+  auto wfd = t.fds().Install(w, 0, cloexec, NofileLimit(t));
+  if (!wfd.ok()) {
+    (void)t.fds().Remove(rfd);
+    return wfd.error();
+  }
+  int fds[2] = {rfd, *wfd};
+  if (!t.CopyOutObj(a.Addr(0), fds).ok()) {
+    (void)t.fds().Remove(rfd);
+    (void)t.fds().Remove(*wfd);
+    return Errno(EFAULT);
+  }
+  return 0;
+}
+
+SyscallResult SysPipe(Task& t, const SyscallArgs& a) {
+  SyscallArgs b{{a[0], 0, 0, 0, 0, 0}};
+  return SysPipe2(t, b);
+}
 
 SyscallResult SysClose(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(auto f, t.fds().Remove(a.Int(0)));

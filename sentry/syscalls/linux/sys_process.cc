@@ -1,6 +1,7 @@
 // fork(2), vfork(2), wait4(2), waitid(2).
 #include <sys/wait.h>
 
+#include "abi/linux/fcntl.h"
 #include "abi/linux/resource.h"
 #include "abi/linux/sched.h"
 #include "abi/linux/signal.h"
@@ -85,6 +86,54 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
   }
   if (!a.Addr(4).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(4), L::Rusage{}));
   return 0;
+}
+
+}  // namespace sentry::syscalls
+
+namespace sentry::syscalls {
+
+namespace {
+
+// Linux's limits on an exec's arguments: MAX_ARG_STRINGS, MAX_ARG_STRLEN.
+constexpr size_t kMaxArgStrings = 0x7fffffff;
+constexpr size_t kMaxArgStrlen = 32 * 4096;
+constexpr size_t kMaxArgTotal = 2 << 20;  // a quarter of an 8 MiB stack
+
+ErrnoOr<std::vector<std::string>> CopyInStringArray(Task& t, mm::UserAddr addr) {
+  std::vector<std::string> out;
+  if (addr.IsNull()) return out;
+  size_t total = 0;
+  for (size_t i = 0; i < kMaxArgStrings; ++i) {
+    uint64_t p;
+    RETURN_IF_ERRNO(t.CopyInObj(addr + i * sizeof(uint64_t), &p));
+    if (p == 0) break;
+    auto s = t.mm().CopyInString(mm::UserAddr(p), kMaxArgStrlen);
+    if (!s.ok()) return s.error() == Errno(ENAMETOOLONG) ? Errno(E2BIG) : s.error();
+    total += s->size() + 1 + sizeof(uint64_t);
+    if (total > kMaxArgTotal) return Errno(E2BIG);
+    out.push_back(std::move(s).value());
+  }
+  return out;
+}
+
+SyscallResult DoExecve(Task& t, mm::UserAddr path_addr, mm::UserAddr argv_addr,
+                       mm::UserAddr envp_addr) {
+  ASSIGN_OR_RETURN_ERRNO(std::string path, t.CopyInString(path_addr));
+  ASSIGN_OR_RETURN_ERRNO(std::vector<std::string> argv, CopyInStringArray(t, argv_addr));
+  ASSIGN_OR_RETURN_ERRNO(std::vector<std::string> envv, CopyInStringArray(t, envp_addr));
+  RETURN_IF_ERRNO(t.Exec(path, std::move(argv), std::move(envv)));
+  return SyscallResult::RegsSet();
+}
+
+}  // namespace
+
+SyscallResult SysExecve(Task& t, const SyscallArgs& a) {
+  return DoExecve(t, a.Addr(0), a.Addr(1), a.Addr(2));
+}
+
+SyscallResult SysExecveat(Task& t, const SyscallArgs& a) {
+  if (a.Int(0) != L::kAT_FDCWD || a.Int(4) != 0) return Errno(ENOSYS);  // needs the VFS
+  return DoExecve(t, a.Addr(1), a.Addr(2), a.Addr(3));
 }
 
 }  // namespace sentry::syscalls

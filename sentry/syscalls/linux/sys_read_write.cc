@@ -2,7 +2,9 @@
 // pwritev(2), preadv2(2), pwritev2(2), lseek(2).
 #include <fcntl.h>
 
+#include "abi/linux/signal.h"
 #include "abi/linux/uio.h"
+#include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
 
 namespace sentry::syscalls {
@@ -33,7 +35,20 @@ SyscallResult DoRead(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
 SyscallResult DoWrite(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, fd));
   if (!f->writable()) return Errno(EBADF);
-  return f->Write(t.mm(), iov, offset);
+  ErrnoOr<size_t> r = f->Write(t.mm(), iov, offset);
+  if (!r.ok() && r.error() == Errno(EPIPE) && f->is_pipe()) {
+    // Writing to a pipe nobody reads: SIGPIPE, as well as EPIPE.
+    L::Siginfo info{};
+    info.si_signo = L::kSIGPIPE;
+    info.si_code = L::kSI_USER;
+    info.SetPid(t.thread_group().pid());
+    info.SetUid(t.thread_group().creds().ruid);
+    if ((t.signal_mask() & L::SignalBit(L::kSIGPIPE)) ||
+        !t.thread_group().IsIgnored(L::kSIGPIPE)) {
+      t.AddPendingSignal(L::kSIGPIPE, info);
+    }
+  }
+  return r;
 }
 
 }  // namespace

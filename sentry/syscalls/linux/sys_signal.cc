@@ -119,6 +119,15 @@ SyscallResult SysTkill(Task& t, const SyscallArgs& a) {
   return SysTgkill(t, b);
 }
 
+SyscallResult SysRtSigsuspend(Task& t, const SyscallArgs& a) {
+  if (a[1] != sizeof(L::SigSet)) return Errno(EINVAL);
+  L::SigSet mask;
+  RETURN_IF_ERRNO(t.CopyInObj(a.Addr(0), &mask));
+  return t.SigSuspend(mask);
+}
+
+SyscallResult SysPause(Task& t, const SyscallArgs&) { return t.SigSuspend(t.signal_mask()); }
+
 SyscallResult SysRtSigreturn(Task& t, const SyscallArgs&) {
   if (!t.SigReturn().ok()) {
     L::Siginfo info{};
