@@ -150,7 +150,7 @@ absl::StatusOr<pid_t> StubMaster::NewStub() {
     absl::Status s = GetRegs(pid, regs);
     if (!s.ok()) {
       kill(pid, SIGKILL);
-      waitpid(pid, nullptr, __WALL);
+      waitpid(pid, nullptr, __WALL | __WNOTHREAD);
       return s;
     }
     factories_[pid] = std::make_unique<StubThread>(pid, regs, layout_.syscall_insn);
@@ -186,7 +186,7 @@ void StubMaster::Release(pid_t stub) {
 void StubMaster::ReapDead(bool block) {
   for (auto it = dead_.begin(); it != dead_.end();) {
     int status;
-    pid_t r = waitpid(*it, &status, __WALL | (block ? 0 : WNOHANG));
+    pid_t r = waitpid(*it, &status, __WALL | __WNOTHREAD | (block ? 0 : WNOHANG));
     if (r == *it || (r < 0 && errno == ECHILD)) {
       it = dead_.erase(it);
     } else if (r < 0 && errno == EINTR) {
@@ -213,7 +213,7 @@ Subprocess::~Subprocess() {
   }
   if (mine) {
     int status;
-    while (waitpid(mine->tid(), &status, __WALL) < 0 && errno == EINTR) {
+    while (waitpid(mine->tid(), &status, __WALL | __WNOTHREAD) < 0 && errno == EINTR) {
     }
   }
   platform_.master().Release(pid_);
@@ -232,7 +232,7 @@ absl::StatusOr<StubThread*> Subprocess::ThreadForCaller() {
   }
   if (::ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) return util::LastErrnoStatus("PTRACE_INTERRUPT");
   int status = 0;
-  while (waitpid(tid, &status, __WALL) < 0) {
+  while (waitpid(tid, &status, __WALL | __WNOTHREAD) < 0) {
     if (errno != EINTR) return util::LastErrnoStatus("wait for new stub thread");
   }
   if (!WIFSTOPPED(status)) return absl::InternalError("new stub thread did not stop");
@@ -329,7 +329,7 @@ SwitchResult PtraceContext::Switch(AddressSpace& as, PtRegs& regs) {
   if (::ptrace(PTRACE_SYSEMU, tid, 0, 0) != 0) return {StopReason::kDied};
   while (true) {
     int status = 0;
-    pid_t r = waitpid(tid, &status, __WALL);
+    pid_t r = waitpid(tid, &status, __WALL | __WNOTHREAD);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0 || !WIFSTOPPED(status)) return {StopReason::kDied};
     int sig = WSTOPSIG(status);

@@ -5,6 +5,10 @@
 // before the host would run it. Address-space operations are syscalls the
 // sentry injects into a stopped stub thread at the stub's `syscall; int3`.
 //
+// Every wait here passes __WNOTHREAD: a thread sees only the stops of the
+// threads it traces itself (without it, any sentry thread's waitpid could
+// consume another tracer's stop).
+//
 // Lock order: Subprocess::mu_ is a leaf.
 #ifndef PLATFORM_PTRACE_PTRACE_PLATFORM_H_
 #define PLATFORM_PTRACE_PTRACE_PLATFORM_H_

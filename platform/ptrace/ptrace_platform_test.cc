@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -137,6 +138,35 @@ TEST_F(PtracePlatformTest, EverySentryThreadGetsItsOwnStubThread) {
   std::thread d(run);
   d.join();
   EXPECT_EQ(ok.load(), 4);
+}
+
+}  // namespace
+}  // namespace platform::ptrace
+
+namespace platform::ptrace {
+namespace {
+
+TEST_F(PtracePlatformTest, InjectionSurvivesAPendingInterrupt) {
+  // getpid; loop back to it.
+  const uint8_t code[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7};
+  std::memcpy(view_, code, sizeof(code));
+  auto as = platform_->NewAddressSpace();
+  ASSERT_TRUE(as.ok()) << as.status();
+  ASSERT_TRUE((*as)->MapFile(kCodeAddr, 4096, memfd_.get(), 0, PROT_READ | PROT_EXEC).ok());
+  auto* sub = static_cast<Subprocess*>(as->get());
+  auto ctx = platform_->NewContext();
+  abi_linux::PtRegs regs = platform_->InitialRegs();
+  regs.rip = kCodeAddr;
+  for (int i = 0; i < 200; ++i) {
+    SwitchResult r = ctx->Switch(**as, regs);
+    ASSERT_EQ(r.reason, StopReason::kSyscall);
+    // An interrupt that arrives after the stop: it is pending while the
+    // sentry injects address-space syscalls.
+    auto t = sub->ThreadForCaller();
+    ASSERT_TRUE(t.ok());
+    syscall(SYS_tgkill, sub->pid(), (*t)->tid(), InterruptSignal());
+    ASSERT_TRUE((*as)->Protect(kCodeAddr, 4096, PROT_READ | PROT_EXEC).ok());
+  }
 }
 
 }  // namespace

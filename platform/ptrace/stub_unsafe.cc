@@ -145,7 +145,7 @@ absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd) {
   if (pid == 0) StubChild(layout, memory_file_fd);
   int status = 0;
   while (true) {
-    pid_t r = waitpid(static_cast<pid_t>(pid), &status, __WALL);
+    pid_t r = waitpid(static_cast<pid_t>(pid), &status, __WALL | __WNOTHREAD);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return util::LastErrnoStatus("wait for stub");
     break;
@@ -196,7 +196,7 @@ absl::StatusOr<int64_t> StubThread::SyscallAt(uint64_t rip, uint64_t nr, uint64_
   if (::ptrace(PTRACE_CONT, tid_, 0, 0) != 0) return util::LastErrnoStatus("PTRACE_CONT");
   while (true) {
     int status = 0;
-    pid_t r = waitpid(tid_, &status, __WALL);
+    pid_t r = waitpid(tid_, &status, __WALL | __WNOTHREAD);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return util::LastErrnoStatus("waitpid stub");
     if (!WIFSTOPPED(status)) {
@@ -207,6 +207,7 @@ absl::StatusOr<int64_t> StubThread::SyscallAt(uint64_t rip, uint64_t nr, uint64_
     if (sig == SIGTRAP) break;
     // Some other signal arrived first (an interrupt, a signal from outside):
     // drop it and let the injected syscall run.
+    if (::ptrace(PTRACE_CONT, tid_, 0, 0) != 0) return util::LastErrnoStatus("PTRACE_CONT");
   }
   RETURN_IF_ERROR(GetRegs(tid_, regs));
   return static_cast<int64_t>(regs.rax);

@@ -94,11 +94,23 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   return t;
 }
 
+void Kernel::JoinExited() {
+  std::vector<Task*> done;
+  {
+    absl::MutexLock l(&mu_);
+    done.swap(exited_);
+  }
+  // Task objects stay (other threads may still hold pointers to them); the
+  // finished threads' stacks are what is worth giving back.
+  for (Task* t : done) t->Join();
+}
+
 util::ErrnoOr<Task*> Kernel::NewThread(Task& parent, std::shared_ptr<mm::MemoryManager> mm,
                                        std::shared_ptr<vfs::FdTable> fds,
                                        std::shared_ptr<FsContext> fs) {
   ThreadGroup& tg = parent.thread_group();
   if (tg.exiting()) return util::Errno(EAGAIN);
+  JoinExited();
   absl::MutexLock l(&mu_);
   // RLIMIT_NPROC-like guard against runaway thread creation.
   constexpr int kMaxTasks = 32768;
@@ -179,6 +191,7 @@ void Kernel::TaskExited(Task* t) {
     absl::MutexLock l(&mu_);
     tasks_.erase(t->tid());
     --live_tasks_;
+    exited_.push_back(t);
     if (last) {
       ProcessExitedLocked(tg, &notify);
       if (&tg == init_) {
@@ -266,6 +279,7 @@ util::ErrnoOr<Task*> Kernel::NewProcess(Task& parent, bool clone_parent, int exi
                                         std::shared_ptr<vfs::FdTable> fds,
                                         std::shared_ptr<FsContext> fs) {
   ThreadGroup& ptg = parent.thread_group();
+  JoinExited();
   absl::MutexLock l(&mu_);
   constexpr int kMaxTasks = 32768;
   if (live_tasks_ >= kMaxTasks) return util::Errno(EAGAIN);

@@ -131,6 +131,8 @@ class Kernel {
   std::map<int, Task*> tasks_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<ThreadGroup>> thread_groups_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Task>> all_tasks_ ABSL_GUARDED_BY(mu_);
+  // Tasks whose host thread has finished its work but is not yet joined.
+  std::vector<Task*> exited_ ABSL_GUARDED_BY(mu_);
   int next_tid_ ABSL_GUARDED_BY(mu_) = 1;
   ThreadGroup* init_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool init_exited_ ABSL_GUARDED_BY(mu_) = false;
@@ -143,6 +145,9 @@ class Kernel {
   void WakeWaiters();
 
  private:
+  // Joins the host threads of tasks that have exited (their stacks go
+  // back), except the caller's own.
+  void JoinExited() ABSL_LOCKS_EXCLUDED(mu_);
   // Makes tg a zombie, hands its children to init and tells its parent.
   void ProcessExitedLocked(ThreadGroup& tg, std::vector<std::pair<ThreadGroup*, int>>* notify)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
