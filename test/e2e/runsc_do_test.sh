@@ -173,6 +173,20 @@ check_missing_program() {
   else pass "$name"; fi
 }
 
+check_shell_processes() {
+  local name="do: busybox sh runs pipelines, subshells, command substitution and loops of fork+exec"
+  run do "$busybox" sh -c '
+    a=$(echo hi | '"$busybox"' tr a-z A-Z)
+    (exit 3); b=$?
+    c=$('"$busybox"' seq 1 2000 | '"$busybox"' tail -1)
+    i=0; while [ $i -lt 50 ]; do '"$busybox"' true; i=$((i+1)); done
+    trap "echo trapped" USR1; kill -USR1 $$
+    echo "$a $b $c $i"'
+  if [[ $rc -ne 0 ]]; then fail "$name" "exit status $rc, want 0: $(tail -3 "$tmp/err")"
+  elif ! stdout_is $'trapped\nHI 3 2000 50'; then fail "$name" "stdout is '$(cat "$tmp/out")'"
+  else pass "$name"; fi
+}
+
 check_echo
 check_false
 check_exit_code
@@ -183,6 +197,7 @@ check_syscalls_json
 check_env
 check_cwd
 check_missing_program
+check_shell_processes
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
