@@ -28,7 +28,12 @@ absl::Status SetRegs(pid_t tid, const PtRegs& regs);
 
 namespace {
 
-pid_t HostTid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
+// The calling sentry thread's host tid, asked of the host once per thread
+// (Switch looks it up on every guest syscall).
+pid_t HostTid() {
+  thread_local const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return tid;
+}
 
 absl::Status FromSyscall(absl::StatusOr<int64_t> r, absl::string_view what) {
   if (!r.ok()) return r.status();

@@ -72,12 +72,9 @@ class StubThread {
   absl::StatusOr<int64_t> SyscallAt(uint64_t rip, uint64_t nr, uint64_t a1 = 0, uint64_t a2 = 0,
                                     uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0,
                                     uint64_t a6 = 0);
-  const abi_linux::PtRegs& initial_regs() const { return initial_; }
-  bool exited() const { return exited_; }
 
  private:
   pid_t tid_;
-  bool exited_ = false;
   abi_linux::PtRegs initial_;
   uint64_t syscall_insn_;
 };

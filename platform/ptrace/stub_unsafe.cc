@@ -199,10 +199,7 @@ absl::StatusOr<int64_t> StubThread::SyscallAt(uint64_t rip, uint64_t nr, uint64_
     pid_t r = waitpid(tid_, &status, __WALL | __WNOTHREAD);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return util::LastErrnoStatus("waitpid stub");
-    if (!WIFSTOPPED(status)) {
-      exited_ = true;
-      return absl::UnavailableError("stub thread exited");
-    }
+    if (!WIFSTOPPED(status)) return absl::UnavailableError("stub thread exited");
     int sig = WSTOPSIG(status);
     if (sig == SIGTRAP) break;
     // Some other signal arrived first (an interrupt, a signal from outside):

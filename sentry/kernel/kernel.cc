@@ -154,18 +154,6 @@ void Kernel::SignalInit(int sig) {
   init->SendSignal(info);
 }
 
-int Kernel::AllocateTid(Task* t) {
-  absl::MutexLock l(&mu_);
-  int tid = next_tid_++;
-  tasks_[tid] = t;
-  return tid;
-}
-
-void Kernel::ReleaseTid(int tid) {
-  absl::MutexLock l(&mu_);
-  tasks_.erase(tid);
-}
-
 Task* Kernel::TaskByTid(int tid) {
   absl::MutexLock l(&mu_);
   auto it = tasks_.find(tid);

@@ -106,8 +106,6 @@ class Kernel {
   util::ErrnoOr<WaitResult> Wait(Task& waiter, int pid, bool nohang, bool reap);
 
   // ---- PID namespace ----
-  int AllocateTid(Task* t);
-  void ReleaseTid(int tid);
   Task* TaskByTid(int tid);
   ThreadGroup* ThreadGroupByPid(int pid);
 

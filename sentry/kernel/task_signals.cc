@@ -15,6 +15,7 @@ namespace L = abi_linux;
 namespace {
 
 constexpr uint64_t kUserCs = 0x33;
+constexpr uint64_t kTaskSizeMax = 0x7ffffffff000ULL;
 constexpr uint64_t kUserSs = 0x2b;
 constexpr uint64_t kRedZone = 128;
 // Flags sigreturn may restore (the kernel's FIX_EFLAGS).
@@ -252,6 +253,9 @@ ErrnoOrVoid Task::SigReturn() {
   RtSigframe f;
   RETURN_IF_ERRNO(mm_->CopyInObj(mm::UserAddr(frame), &f));
   const L::SigContext& sc = f.uc.uc_mcontext;
+  // A non-canonical instruction pointer cannot be returned to (the platform
+  // would refuse the registers): the guest gets SIGSEGV, as on Linux.
+  if (sc.rip >= kTaskSizeMax) return Errno(EFAULT);
 
   std::vector<uint8_t> fp;
   if (sc.fpstate != 0) {

@@ -454,12 +454,6 @@ uint64_t MemoryManager::Brk(uint64_t addr) {
   return brk_;
 }
 
-uint64_t MemoryManager::VirtualSize() const {
-  absl::MutexLock l(&mu_);
-  uint64_t total = 0;
-  for (auto& [start, vma] : vmas_) total += vma.end - start;
-  return total;
-}
 
 // ---- Memory behind mappings ----
 

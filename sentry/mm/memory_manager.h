@@ -132,8 +132,6 @@ class MemoryManager {
   // by `as`.
   ErrnoOr<std::unique_ptr<MemoryManager>> Fork(std::unique_ptr<platform::AddressSpace> as);
 
-  // Total bytes of mappings (for /proc and accounting).
-  uint64_t VirtualSize() const;
 
  private:
   struct Vma {

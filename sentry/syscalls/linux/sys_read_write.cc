@@ -79,18 +79,6 @@ SyscallResult SysWrite(Task& t, const SyscallArgs& a) {
   return DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), -1);
 }
 
-SyscallResult SysReadv(Task& t, const SyscallArgs& a) {
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoRead(t, a.Int(0), iov, -1);
-}
-
-SyscallResult SysWritev(Task& t, const SyscallArgs& a) {
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoWrite(t, a.Int(0), iov, -1);
-}
-
 SyscallResult SysPread64(Task& t, const SyscallArgs& a) {
   if (a.Long(3) < 0) return Errno(EINVAL);
   return DoRead(t, a.Int(0), Single(a.Addr(1), a[2]), a.Long(3));
@@ -101,42 +89,46 @@ SyscallResult SysPwrite64(Task& t, const SyscallArgs& a) {
   return DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), a.Long(3));
 }
 
+namespace {
+
+// readv/writev and the positioned and flagged variants: checks the offset
+// (-1 means the file position where `allow_current` says so) and the flags,
+// then moves data through the guest's iovec array.
+SyscallResult Vectored(Task& t, const SyscallArgs& a, bool write, bool positioned,
+                       bool allow_current, uint64_t flags, uint64_t known_flags) {
+  if (flags & ~known_flags) return Errno(EOPNOTSUPP);
+  int64_t off = positioned ? a.Long(3) : -1;
+  if (positioned && (off < -1 || (off == -1 && !allow_current))) return Errno(EINVAL);
+  // EBADF before the iovec array is read, as Linux orders it.
+  if (!t.fds().Get(a.Int(0))) return Errno(EBADF);
+  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
+  return write ? DoWrite(t, a.Int(0), iov, off) : DoRead(t, a.Int(0), iov, off);
+}
+
+constexpr uint64_t kReadFlags = L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_NOWAIT;
+constexpr uint64_t kWriteFlags = L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_APPEND;
+
+}  // namespace
+
+SyscallResult SysReadv(Task& t, const SyscallArgs& a) {
+  return Vectored(t, a, /*write=*/false, false, false, 0, 0);
+}
+SyscallResult SysWritev(Task& t, const SyscallArgs& a) {
+  return Vectored(t, a, /*write=*/true, false, false, 0, 0);
+}
 SyscallResult SysPreadv(Task& t, const SyscallArgs& a) {
-  if (a.Long(3) < 0) return Errno(EINVAL);
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoRead(t, a.Int(0), iov, a.Long(3));
+  return Vectored(t, a, /*write=*/false, true, false, 0, 0);
 }
-
 SyscallResult SysPwritev(Task& t, const SyscallArgs& a) {
-  if (a.Long(3) < 0) return Errno(EINVAL);
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoWrite(t, a.Int(0), iov, a.Long(3));
+  return Vectored(t, a, /*write=*/true, true, false, 0, 0);
 }
-
-// preadv2/pwritev2: offset -1 means the file position; RWF_* flags that only
-// tune performance are accepted.
+// preadv2/pwritev2: offset -1 means the file position; RWF_* flags that
+// only tune performance are accepted.
 SyscallResult SysPreadv2(Task& t, const SyscallArgs& a) {
-  if (a[5] & ~uint64_t{L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_NOWAIT}) {
-    return Errno(EOPNOTSUPP);
-  }
-  int64_t off = a.Long(3);
-  if (off < -1) return Errno(EINVAL);
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoRead(t, a.Int(0), iov, off);
+  return Vectored(t, a, /*write=*/false, true, true, a[5], kReadFlags);
 }
-
 SyscallResult SysPwritev2(Task& t, const SyscallArgs& a) {
-  if (a[5] & ~uint64_t{L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | L::kRWF_APPEND}) {
-    return Errno(EOPNOTSUPP);
-  }
-  int64_t off = a.Long(3);
-  if (off < -1) return Errno(EINVAL);
-  ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
-  ASSIGN_OR_RETURN_ERRNO(vfs::IoVec iov, CopyInIoVec(t, a.Addr(1), a.Long(2)));
-  return DoWrite(t, a.Int(0), iov, off);
+  return Vectored(t, a, /*write=*/true, true, true, a[5], kWriteFlags);
 }
 
 SyscallResult SysLseek(Task& t, const SyscallArgs& a) {
