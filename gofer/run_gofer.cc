@@ -38,6 +38,17 @@ absl::StatusOr<util::UniqueFd> EnterRoot(const std::string& root_path, util::Uni
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     return fallback("making / private");
   }
+  if (root_path == "/") {
+    // Serving the host's own root: there is nothing to hide by pivoting
+    // (and pivot_root cannot move "/" onto itself). The private namespace
+    // still lets the root be remounted read-only for this process alone.
+    if (read_only &&
+        ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+      SK_LOG(WARNING) << "gofer: read-only remount of /: " << std::strerror(errno);
+    }
+    if (::fchdir(root.get()) != 0) return util::LastErrnoStatus("gofer: fchdir(root)");
+    return root;
+  }
   // pivot_root needs the new root to be a mount point.
   if (::mount(root_path.c_str(), root_path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     return fallback("bind-mounting the root");

@@ -1,6 +1,7 @@
 // runsc do: run a command in a fresh sandbox, with the host's root file
-// system as its root, the caller's stdio, environment and working
-// directory, and exit with the command's status.
+// system (or --rootfs DIR) as its root, served by a gofer with a tmpfs
+// overlay on top, the caller's stdio, environment and working directory,
+// and exit with the command's status.
 #include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -11,8 +12,8 @@
 #include <cstdlib>
 #include <thread>
 
-#include "absl/strings/str_split.h"
 #include "runsc/cli.h"
+#include "runsc/sandbox_fs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/task.h"
 #include "sentry/strace/strace.h"
@@ -26,23 +27,6 @@ namespace runsc {
 namespace {
 
 using sentry::kernel::Kernel;
-
-// Finds `cmd` on PATH (from the guest's environment) as a shell would.
-std::string ResolveCommand(const std::string& cmd, const std::vector<std::string>& env) {
-  if (cmd.find('/') != std::string::npos) return cmd;
-  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  for (const auto& e : env) {
-    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
-  }
-  for (absl::string_view dir : absl::StrSplit(path, ':')) {
-    std::string candidate = std::string(dir.empty() ? "." : dir) + "/" + cmd;
-    struct stat st;
-    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return cmd;
-}
 
 void SetEnv(std::vector<std::string>& env, const std::string& kv) {
   std::string key = kv.substr(0, kv.find('='));
@@ -61,9 +45,11 @@ constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 }  // namespace
 
 int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
-  auto parsed = ParseFlags(args, {{"cwd", true}, {"env", true}, {"root", true}});
+  auto parsed = ParseFlags(args, {{"cwd", true}, {"env", true}, {"rootfs", true}});
   if (!parsed.ok() || parsed->positional.empty()) {
-    std::fprintf(stderr, "runsc do: %s\nusage: runsc do [--cwd DIR] [--env K=V]... CMD [ARGS...]\n",
+    std::fprintf(stderr,
+                 "runsc do: %s\nusage: runsc do [--rootfs DIR] [--cwd DIR] [--env K=V]... CMD "
+                 "[ARGS...]\n",
                  parsed.ok() ? "no command given" : std::string(parsed.status().message()).c_str());
     return 2;
   }
@@ -72,9 +58,16 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     return 2;
   }
   util::SetDebugLogging(g.debug);
-  if (parsed->Has("root")) {
-    std::fprintf(stderr, "runsc do: --rootfs/--root of another directory needs the gofer\n");
-    return 2;
+  RootfsOptions rootfs;
+  if (auto r = parsed->Get("rootfs")) {
+    struct stat st;
+    if (r->empty() || stat(r->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      std::fprintf(stderr, "runsc do: --rootfs %s is not a directory\n", r->c_str());
+      return 2;
+    }
+    char* real = realpath(r->c_str(), nullptr);
+    rootfs.root = real ? real : *r;
+    free(real);
   }
 
   sentry::kernel::ProcessArgs pa;
@@ -87,22 +80,17 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     SetEnv(pa.envv, kv);
   }
   pa.argv = parsed->positional;
-  pa.filename = ResolveCommand(pa.argv[0], pa.envv);
+  // The command is found on the guest's PATH, in the guest's file system.
+  pa.filename = pa.argv[0];
+  // The working directory: the caller's when the host's root is served,
+  // the root of another root file system otherwise.
   char cwd[4096];
-  pa.cwd = parsed->Get("cwd").value_or(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
-  struct stat st;
-  if (pa.cwd.empty() || pa.cwd[0] != '/' || stat(pa.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    std::fprintf(stderr, "runsc do: working directory %s is not an absolute path to a directory\n",
+  std::string default_cwd = rootfs.root == "/" && getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+  pa.cwd = parsed->Get("cwd").value_or(default_cwd);
+  if (pa.cwd.empty() || pa.cwd[0] != '/') {
+    std::fprintf(stderr, "runsc do: working directory %s is not an absolute path\n",
                  pa.cwd.c_str());
     return 2;
-  }
-  // The host root is the guest's root, so the host's resolution of the
-  // executable is the guest's /proc/self/exe.
-  std::string host_path =
-      pa.filename[0] == '/' ? pa.filename : pa.cwd + "/" + pa.filename;
-  if (char* real = realpath(host_path.c_str(), nullptr)) {
-    pa.exe_path = real;
-    free(real);
   }
   std::vector<gid_t> groups(getgroups(0, nullptr) > 0 ? getgroups(0, nullptr) : 0);
   if (!groups.empty() && getgroups(static_cast<int>(groups.size()), groups.data()) < 0) groups.clear();
@@ -133,6 +121,12 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
   if (!kernel.ok()) {
     std::fprintf(stderr, "runsc do: cannot start the sandbox: %s\n",
                  std::string(kernel.status().message()).c_str());
+    return 125;
+  }
+  auto fs = MountSandboxFilesystems(**kernel, rootfs);
+  if (!fs.ok()) {
+    std::fprintf(stderr, "runsc do: cannot set up the file systems: %s\n",
+                 std::string(fs.status().message()).c_str());
     return 125;
   }
   auto init = (*kernel)->CreateInitProcess(pa);

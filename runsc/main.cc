@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runsc/cli.h"
+#include "runsc/gofer_process.h"
 
 namespace {
 
@@ -12,6 +13,7 @@ constexpr char kUsage[] = R"(usage: runsc [global flags] COMMAND [flags] [args]
 commands:
   do [--cwd DIR] [--env K=V]... CMD [ARGS...]   run CMD in a fresh sandbox
   syscalls [--format=table|json]               the syscall compatibility table
+  gofer --root DIR --sock-fd N [--read-only]   serve DIR to a sentry (started by runsc itself)
   version                                      print the version
 
 global flags:
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   }
   if (cl->command == "do") return runsc::CmdDo(cl->global, cl->args);
   if (cl->command == "syscalls") return runsc::CmdSyscalls(cl->global, cl->args);
+  if (cl->command == "gofer") return runsc::CmdGofer(cl->args);
   std::fprintf(stderr, "runsc: unknown command \"%s\"\n%s", cl->command.c_str(), kUsage);
   return 2;
 }

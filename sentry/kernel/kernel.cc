@@ -4,10 +4,14 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "abi/linux/syscalls.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "sentry/fsimpl/host/host_file.h"
+#include "sentry/kernel/exec.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/loader/loader.h"
@@ -37,25 +41,68 @@ Kernel::~Kernel() {
   for (auto& t : tasks) t->Join();
 }
 
+namespace {
+
+// Who resolves the first program's path: its credentials, from the root.
+class BootContext : public vfs::Context {
+ public:
+  BootContext(const ProcessArgs& args, vfs::Path root, vfs::Path cwd)
+      : args_(args), root_(std::move(root)), cwd_(std::move(cwd)) {}
+  auth::Credentials creds() const override { return args_.creds; }
+  vfs::Path root() const override { return root_; }
+  vfs::Path cwd() const override { return cwd_; }
+  uint32_t umask() const override { return args_.umask; }
+
+ private:
+  const ProcessArgs& args_;
+  vfs::Path root_, cwd_;
+};
+
+}  // namespace
+
 absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
+  vfs::Path root = vfs_.RootPath();
+  if (!root.valid()) return absl::FailedPreconditionError("no root file system");
+  BootContext boot(args, root, root);
+  auto cwd = vfs_.Resolve(boot, vfs::Start{root}, args.cwd, vfs::kFollow | vfs::kDirectory);
+  if (!cwd.ok()) {
+    return util::ErrnoStatus(cwd.error().value(), "working directory " + args.cwd);
+  }
+  BootContext ctx(args, root, *cwd);
   ASSIGN_OR_RETURN(auto as, platform_->NewAddressSpace());
   auto mm = std::make_shared<mm::MemoryManager>(*memory_file_, std::move(as),
                                                 platform_->MinUserAddress(),
                                                 platform_->MaxUserAddress());
-  loader::LoadArgs load;
-  load.host_path = args.exe_path.empty() ? args.filename : args.exe_path;
-  load.execfn = args.filename;
-  load.argv = args.argv;
-  load.envv = args.envv;
-  load.uid = args.creds.ruid;
-  load.euid = args.creds.euid;
-  load.gid = args.creds.rgid;
-  load.egid = args.creds.egid;
-  load.stack_limit = args.rlimits[abi_linux::kRLIMIT_STACK].rlim_cur;
-  auto loaded = loader::Load(*mm, load);
-  if (!loaded.ok()) {
-    return util::ErrnoStatus(loaded.error().value(), "cannot execute " + args.filename);
+  ExecRequest req;
+  req.start = *cwd;
+  req.path = args.filename;
+  if (req.path.find('/') == std::string::npos) {
+    // A bare command name: searched on the guest's PATH, as execvp does.
+    std::string search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (const auto& e : args.envv) {
+      if (e.rfind("PATH=", 0) == 0) search = e.substr(5);
+    }
+    for (absl::string_view dir : absl::StrSplit(search, ':')) {
+      std::string candidate = absl::StrCat(dir.empty() ? "." : dir, "/", args.filename);
+      auto p = vfs_.Resolve(ctx, vfs::Start{*cwd}, candidate, vfs::kFollow);
+      if (p.ok() && p->dentry->inode()->is_regular() &&
+          p->dentry->inode()->CheckPermission(ctx, vfs::kMayExec).ok()) {
+        req.path = candidate;
+        break;
+      }
+    }
+    if (req.path.find('/') == std::string::npos) {
+      return absl::NotFoundError(args.filename + ": command not found");
+    }
   }
+  req.argv = args.argv;
+  req.envv = args.envv;
+  req.stack_limit = args.rlimits[abi_linux::kRLIMIT_STACK].rlim_cur;
+  auto image = LoadExecutable(vfs_, ctx, *mm, std::move(req));
+  if (!image.ok()) {
+    return util::ErrnoStatus(image.error().value(), "cannot execute " + args.filename);
+  }
+  const loader::LoadResult* loaded = &image->loaded;
 
   auto fds = std::make_shared<vfs::FdTable>();
   for (int i = 0; i < 3; ++i) {
@@ -68,7 +115,8 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   auto fs = std::make_shared<FsContext>();
   {
     absl::MutexLock l(&fs->mu);
-    fs->cwd = args.cwd;
+    fs->root = root;
+    fs->cwd = *cwd;
     fs->umask = args.umask;
   }
 
@@ -76,15 +124,15 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   int tid = next_tid_++;
   auto tg = std::make_unique<ThreadGroup>(*this, tid, nullptr, args.creds);
   tg->set_rlimits(args.rlimits);
-  tg->set_exe_path(args.exe_path.empty() ? args.filename : args.exe_path);
+  tg->set_exe_path(image->exe_name);
+  tg->set_exe(image->exe);
   auto task = std::make_unique<Task>(*this, *tg, tid, std::move(mm), std::move(fds), std::move(fs));
   abi_linux::PtRegs& regs = task->regs();
   regs = platform_->InitialRegs();
   regs.rip = loaded->entry;
   regs.rsp = loaded->stack_pointer;
   Task* t = task.get();
-  std::string comm = args.filename.substr(args.filename.rfind('/') + 1);
-  std::strncpy(t->control().comm, comm.c_str(), sizeof(t->control().comm) - 1);
+  std::strncpy(t->control().comm, image->comm.c_str(), sizeof(t->control().comm) - 1);
   tg->AddTask(t);
   tasks_[tid] = t;
   init_ = tg.get();
@@ -301,6 +349,24 @@ void Kernel::CountUnimplemented(int64_t nr) {
 std::map<int64_t, uint64_t> Kernel::UnimplementedCounts() {
   absl::MutexLock l(&mu_);
   return unimplemented_;
+}
+
+// ---- Read by procfs ----
+
+std::vector<ThreadGroup*> Kernel::ThreadGroups() {
+  absl::MutexLock l(&mu_);
+  std::vector<ThreadGroup*> out;
+  for (auto& tg : thread_groups_) {
+    if (!tg->reaped) out.push_back(tg.get());
+  }
+  std::sort(out.begin(), out.end(),
+            [](ThreadGroup* a, ThreadGroup* b) { return a->pid() < b->pid(); });
+  return out;
+}
+
+bool Kernel::IsZombie(const ThreadGroup& tg) {
+  absl::MutexLock l(&mu_);
+  return tg.zombie;
 }
 
 }  // namespace sentry::kernel

@@ -25,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "platform/platform.h"
 #include "sentry/kernel/credentials.h"
+#include "sentry/vfs/vfs.h"
 #include "sentry/kernel/futex.h"
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/kernel/task.h"
@@ -47,11 +48,10 @@ struct KernelConfig {
 };
 
 struct ProcessArgs {
-  std::string filename;              // the executable, as the guest names it
-  std::string exe_path;              // its absolute, resolved path (/proc/self/exe)
+  std::string filename;              // the executable, resolved in the guest's file system
   std::vector<std::string> argv;
   std::vector<std::string> envv;
-  std::string cwd = "/";
+  std::string cwd = "/";            // in the guest's file system
   Credentials creds;
   std::array<abi_linux::Rlimit64, 16> rlimits;
   uint32_t umask = 022;
@@ -75,6 +75,8 @@ class Kernel {
   void SignalInit(int sig);
 
   platform::Platform& platform() { return *platform_; }
+  // The file system tree (the mount namespace) every task sees.
+  vfs::Vfs& vfs() { return vfs_; }
   mm::MemoryFile& memory_file() { return *memory_file_; }
   const KernelConfig& config() const { return config_; }
   const SyscallTable& syscalls() const { return *config_.syscalls; }
@@ -116,12 +118,23 @@ class Kernel {
   void CountUnimplemented(int64_t nr);
   std::map<int64_t, uint64_t> UnimplementedCounts();
 
+  // ---- Read by procfs ----
+  // Every process not yet reaped (zombies included), by pid. The pointers
+  // stay valid for the kernel's lifetime.
+  std::vector<ThreadGroup*> ThreadGroups();
+  // Whether tg's threads have all exited (it waits to be reaped).
+  bool IsZombie(const ThreadGroup& tg);
+  // uname(2)'s release and version strings.
+  static constexpr const char* UtsRelease() { return "6.1.0"; }
+  static constexpr const char* UtsVersion() { return "#1 SMP PREEMPT_DYNAMIC sentry"; }
+
  private:
   explicit Kernel(KernelConfig config) : config_(std::move(config)) {}
 
   KernelConfig config_;
   std::unique_ptr<mm::MemoryFile> memory_file_;
   std::unique_ptr<platform::Platform> platform_;
+  vfs::Vfs vfs_;
   int64_t boot_time_ns_ = 0;
   Futexes futexes_;
 

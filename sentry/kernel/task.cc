@@ -85,12 +85,30 @@ std::shared_ptr<FsContext> FsFor(uint64_t flags, const std::shared_ptr<FsContext
   auto fs = std::make_shared<FsContext>();
   absl::MutexLock l1(&mine->mu);
   absl::MutexLock l2(&fs->mu);
+  fs->root = mine->root;
   fs->cwd = mine->cwd;
   fs->umask = mine->umask;
   return fs;
 }
 
 }  // namespace
+
+auth::Credentials Task::creds() const { return tg_.creds(); }
+
+vfs::Path Task::root() const {
+  absl::MutexLock l(&fs_->mu);
+  return fs_->root;
+}
+
+vfs::Path Task::cwd() const {
+  absl::MutexLock l(&fs_->mu);
+  return fs_->cwd;
+}
+
+uint32_t Task::umask() const {
+  absl::MutexLock l(&fs_->mu);
+  return fs_->umask;
+}
 
 ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_tid,
                                uint64_t child_tid, uint64_t tls) {
@@ -114,13 +132,20 @@ ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_t
 ErrnoOr<int> Task::Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                         uint64_t tls) {
   if ((flags & L::kCLONE_SETTLS) && tls >= 0x7ffffffff000ULL) return Errno(EPERM);
-  auto as = kernel_.platform().NewAddressSpace();
-  if (!as.ok()) {
-    SK_LOG(WARNING) << "fork: " << as.status();
-    return Errno(EAGAIN);
+  std::shared_ptr<mm::MemoryManager> child_mm;
+  if (flags & L::kCLONE_VM) {
+    // A process sharing this one's memory (vfork, posix_spawn): another
+    // thread of the same address space, in a thread group of its own.
+    child_mm = mm_;
+  } else {
+    auto as = kernel_.platform().NewAddressSpace();
+    if (!as.ok()) {
+      SK_LOG(WARNING) << "fork: " << as.status();
+      return Errno(EAGAIN);
+    }
+    ASSIGN_OR_RETURN_ERRNO(std::unique_ptr<mm::MemoryManager> forked, mm_->Fork(std::move(*as)));
+    child_mm = std::move(forked);
   }
-  ASSIGN_OR_RETURN_ERRNO(std::unique_ptr<mm::MemoryManager> forked, mm_->Fork(std::move(*as)));
-  std::shared_ptr<mm::MemoryManager> child_mm = std::move(forked);
   ASSIGN_OR_RETURN_ERRNO(
       Task * child, kernel_.NewProcess(*this, flags & L::kCLONE_PARENT, static_cast<int>(flags & 0xff),
                                        child_mm, FilesFor(flags, fds_), FsFor(flags, fs_)));
@@ -134,7 +159,19 @@ ErrnoOr<int> Task::Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uin
   if (flags & L::kCLONE_PARENT_SETTID) (void)mm_->CopyOutObj(mm::UserAddr(parent_tid), pid);
   if (flags & L::kCLONE_CHILD_SETTID) (void)child_mm->CopyOutObj(mm::UserAddr(child_tid), pid);
   if (flags & L::kCLONE_CHILD_CLEARTID) child->clear_child_tid_ = child_tid;
+  std::shared_ptr<absl::Notification> vfork_done;
+  if (flags & L::kCLONE_VFORK) {
+    vfork_done = std::make_shared<absl::Notification>();
+    child->vfork_done_ = vfork_done;
+  }
   child->Start();
+  if (vfork_done) {
+    // The parent sleeps until the child has execed or exited, giving up
+    // only when it is itself being killed (Linux's wait is killable).
+    while (!vfork_done->WaitForNotificationWithTimeout(absl::Milliseconds(10))) {
+      if (tg_.exiting() || exiting_.load()) break;
+    }
+  }
   return pid;
 }
 
@@ -144,7 +181,15 @@ void Task::Exit(int wait_status) {
   exiting_.store(true);
 }
 
+void Task::ReleaseVforkParent() {
+  if (vfork_done_) {
+    vfork_done_->Notify();
+    vfork_done_.reset();
+  }
+}
+
 void Task::ExitThreadCleanup() {
+  ReleaseVforkParent();
   // CLONE_CHILD_CLEARTID / set_tid_address: clear the word and wake one
   // waiter (pthread_join), unless the whole address space is going away.
   if (clear_child_tid_ != 0 && mm_.use_count() > 1) {
@@ -195,8 +240,9 @@ void Task::Run() {
   // with its last user, the stub) and files before saying we are gone.
   ExitThreadCleanup();
   mm_->address_space().ReleaseThreadForCaller();
-  mm_.reset();
-  fds_.reset();
+  // procfs reads these from other threads (mm_ref, fds_ref).
+  std::atomic_store(&mm_, std::shared_ptr<mm::MemoryManager>());
+  std::atomic_store(&fds_, std::shared_ptr<vfs::FdTable>());
   kernel_.TaskExited(this);
 }
 
@@ -226,11 +272,11 @@ void Task::HandleFault(const platform::SwitchResult& r) {
   if (r.signo == L::kSIGSEGV || r.signo == L::kSIGBUS) {
     auto err = mm_->HandleFault(r.fault_addr, mm::AccessType::kRead);
     if (!err) return;  // mapped: run the instruction again
-    info.si_signo = L::kSIGSEGV;
+    info.si_signo = err->signo;
     info.si_code = err->si_code;
   }
-  SK_DLOG << "task " << tid_ << ": signal " << info.si_signo << " at rip 0x" << std::hex
-          << regs_.rip << " addr 0x" << r.fault_addr;
+  SK_DLOG << "task " << tid_ << ": signal " << info.si_signo << " code " << info.si_code
+          << " at rip 0x" << std::hex << regs_.rip << " addr 0x" << r.fault_addr;
   ForceSignal(info);
 }
 

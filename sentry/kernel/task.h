@@ -9,6 +9,7 @@
 #define SENTRY_KERNEL_TASK_H_
 
 #include <array>
+#include <cstring>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -21,11 +22,13 @@
 #include "abi/linux/signal.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "platform/platform.h"
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/mm/memory_manager.h"
 #include "sentry/vfs/fd_table.h"
+#include "sentry/vfs/vfs.h"
 
 namespace sentry::kernel {
 
@@ -38,8 +41,9 @@ using util::ErrnoOrVoid;
 
 // What CLONE_FS shares: working directory, root and umask.
 struct FsContext {
-  absl::Mutex mu;
-  std::string cwd ABSL_GUARDED_BY(mu) = "/";
+  mutable absl::Mutex mu;
+  vfs::Path root ABSL_GUARDED_BY(mu);
+  vfs::Path cwd ABSL_GUARDED_BY(mu);
   uint32_t umask ABSL_GUARDED_BY(mu) = 022;
 };
 
@@ -51,11 +55,11 @@ struct TaskControl {
   uint64_t timer_slack_ns = 50000;
 };
 
-class Task {
+class Task : public vfs::Context {
  public:
   Task(Kernel& k, ThreadGroup& tg, int tid, std::shared_ptr<mm::MemoryManager> mm,
        std::shared_ptr<vfs::FdTable> fds, std::shared_ptr<FsContext> fs);
-  ~Task();
+  ~Task() override;
   Task(const Task&) = delete;
   Task& operator=(const Task&) = delete;
 
@@ -69,6 +73,12 @@ class Task {
   mm::MemoryManager& mm() { return *mm_; }
   vfs::FdTable& fds() { return *fds_; }
   FsContext& fs() { return *fs_; }
+
+  // ---- vfs::Context: who is asking, from where ----
+  auth::Credentials creds() const override;
+  vfs::Path root() const override;
+  vfs::Path cwd() const override;
+  uint32_t umask() const override;
   abi_linux::PtRegs& regs() { return regs_; }
   platform::Context& context() { return *ctx_; }
 
@@ -135,18 +145,31 @@ class Task {
                            uint64_t child_tid, uint64_t tls);
   // Replaces the process image (execve). On success the registers are the
   // new program's; on failure nothing changed.
-  ErrnoOrVoid Exec(const std::string& path, std::vector<std::string> argv,
-                   std::vector<std::string> envv);
+  // `dirfd` and `at_flags` as execveat(2) takes them (AT_FDCWD, 0 for
+  // execve).
+  ErrnoOrVoid Exec(int dirfd, const std::string& path, std::vector<std::string> argv,
+                   std::vector<std::string> envv, int at_flags);
   // Creates a process (fork): a copy-on-write copy of this task's address
   // space, run by a new thread group. Returns the child's pid.
   ErrnoOr<int> Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                     uint64_t tls);
+
+  // ---- Read by procfs from other threads ----
+  // The address space and fd table (nullptr once the task has exited).
+  // The task swaps them with std::atomic_store (exec, exit).
+  std::shared_ptr<mm::MemoryManager> mm_ref() const { return std::atomic_load(&mm_); }
+  std::shared_ptr<vfs::FdTable> fds_ref() const { return std::atomic_load(&fds_); }
+  std::string comm() const {
+    return std::string(control_.comm, strnlen(control_.comm, sizeof(control_.comm)));
+  }
 
  private:
   void Run();
   void HandleSyscall();
   void HandleFault(const platform::SwitchResult& r);
   void ExitThreadCleanup();
+  // Wakes the parent blocked in vfork (after exec or at exit).
+  void ReleaseVforkParent();
   // Registers, signal mask, name and FPU state a new task starts with.
   ErrnoOrVoid PrepareChild(Task& child, uint64_t flags, uint64_t stack, uint64_t tls);
   // Delivers pending, unblocked signals: default actions, or a frame for
@@ -182,6 +205,8 @@ class Task {
   std::atomic<bool> exiting_{false};
   int thread_exit_status_ = 0;
   TaskControl control_;
+  // Set in a CLONE_VFORK child: notified when it execs or exits.
+  std::shared_ptr<absl::Notification> vfork_done_;
   absl::Mutex wait_mu_;
   bool woken_ ABSL_GUARDED_BY(wait_mu_) = false;
 };

@@ -1,12 +1,11 @@
 // execve(2) for a task: a fresh address space with the new image, the
 // process's other threads gone, close-on-exec files closed, handled signals
 // reset.
-#include <limits.h>
-#include <stdlib.h>
-
 #include <cstring>
 
+#include "abi/linux/fcntl.h"
 #include "abi/linux/signal.h"
+#include "sentry/kernel/exec.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/thread_group.h"
@@ -17,33 +16,30 @@ namespace sentry::kernel {
 
 namespace L = abi_linux;
 
-ErrnoOrVoid Task::Exec(const std::string& path, std::vector<std::string> argv,
-                       std::vector<std::string> envv) {
-  // Until the gofer serves files the executable is read from the host,
-  // whose root is the guest's for `runsc do`.
-  std::string host_path = path;
-  if (path.empty()) return Errno(ENOENT);
-  if (path[0] != '/') {
-    absl::MutexLock l(&fs_->mu);
-    host_path = fs_->cwd + "/" + path;
+ErrnoOrVoid Task::Exec(int dirfd, const std::string& path, std::vector<std::string> argv,
+                       std::vector<std::string> envv, int at_flags) {
+  ExecRequest req;
+  if (dirfd == L::kAT_FDCWD || (!path.empty() && path[0] == '/')) {
+    req.start = cwd();
+  } else {
+    auto f = fds_->Get(dirfd);
+    if (!f) return Errno(EBADF);
+    req.start = f->path();
+    if (!req.start.valid()) return Errno(path.empty() ? EACCES : ENOTDIR);
+    if (path.empty()) req.fd_name = "/dev/fd/" + std::to_string(dirfd);
   }
+  req.path = path;
+  req.at_flags = at_flags;
+  req.argv = std::move(argv);
+  req.envv = std::move(envv);
+  req.stack_limit = tg_.rlimit(L::kRLIMIT_STACK).rlim_cur;
   auto as = kernel_.platform().NewAddressSpace();
   if (!as.ok()) return Errno(ENOMEM);
   auto mm = std::make_shared<mm::MemoryManager>(kernel_.memory_file(), std::move(*as),
                                                 kernel_.platform().MinUserAddress(),
                                                 kernel_.platform().MaxUserAddress());
-  Credentials creds = tg_.creds();
-  loader::LoadArgs load;
-  load.host_path = host_path;
-  load.execfn = path;
-  load.argv = std::move(argv);
-  load.envv = std::move(envv);
-  load.uid = creds.ruid;
-  load.euid = creds.euid;
-  load.gid = creds.rgid;
-  load.egid = creds.egid;
-  load.stack_limit = tg_.rlimit(L::kRLIMIT_STACK).rlim_cur;
-  ASSIGN_OR_RETURN_ERRNO(loader::LoadResult loaded, loader::Load(*mm, load));
+  ASSIGN_OR_RETURN_ERRNO(ExecImage img, LoadExecutable(kernel_.vfs(), *this, *mm, std::move(req)));
+  const loader::LoadResult& loaded = img.loaded;
 
   // Past the point of no return. The other threads of the process go.
   for (Task* other : tg_.tasks()) {
@@ -57,11 +53,12 @@ ErrnoOrVoid Task::Exec(const std::string& path, std::vector<std::string> argv,
   }
 
   mm_->address_space().ReleaseThreadForCaller();
-  mm_ = std::move(mm);
+  std::atomic_store(&mm_, std::move(mm));
+  ReleaseVforkParent();
   if (fds_.use_count() > 1) {
     auto own = std::make_shared<vfs::FdTable>();
     fds_->CopyInto(*own);
-    fds_ = std::move(own);
+    std::atomic_store(&fds_, std::move(own));
   }
   fds_->CloseCloexec();
   for (int sig = 1; sig <= L::kNumSignals; ++sig) {
@@ -73,11 +70,10 @@ ErrnoOrVoid Task::Exec(const std::string& path, std::vector<std::string> argv,
   altstack_ = L::StackT{0, L::kSS_DISABLE, 0, 0};
   clear_child_tid_ = 0;
   robust_list_head_ = 0;
-  std::string base = path.substr(path.rfind('/') + 1);
   std::memset(control_.comm, 0, sizeof(control_.comm));
-  std::memcpy(control_.comm, base.data(), std::min(base.size(), sizeof(control_.comm) - 1));
-  char real[PATH_MAX];
-  tg_.set_exe_path(realpath(host_path.c_str(), real) ? real : host_path);
+  std::memcpy(control_.comm, img.comm.data(), std::min(img.comm.size(), sizeof(control_.comm) - 1));
+  tg_.set_exe_path(img.exe_name);
+  tg_.set_exe(img.exe);
 
   regs_ = kernel_.platform().InitialRegs();
   regs_.rip = loaded.entry;

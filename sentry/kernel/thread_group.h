@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "sentry/kernel/credentials.h"
+#include "sentry/vfs/vfs.h"
 
 namespace sentry::kernel {
 
@@ -99,6 +100,15 @@ class ThreadGroup {
     absl::MutexLock l(&mu_);
     return exe_path_;
   }
+  // The executable (/proc/pid/exe's target).
+  vfs::Path exe() const {
+    absl::MutexLock l(&mu_);
+    return exe_;
+  }
+  void set_exe(vfs::Path p) {
+    absl::MutexLock l(&mu_);
+    exe_ = std::move(p);
+  }
   void set_exe_path(std::string p) {
     absl::MutexLock l(&mu_);
     exe_path_ = std::move(p);
@@ -120,6 +130,7 @@ class ThreadGroup {
  private:
   mutable absl::Mutex mu_;
   std::string exe_path_ ABSL_GUARDED_BY(mu_);
+  vfs::Path exe_ ABSL_GUARDED_BY(mu_);
   Credentials creds_ ABSL_GUARDED_BY(mu_);
   std::array<abi_linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
   std::array<abi_linux::SigAction, abi_linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};

@@ -54,6 +54,7 @@ void MemoryManager::SplitVmaAt(uint64_t at) {
   if (it == vmas_.end() || it->first == at) return;
   Vma tail = it->second;
   if (tail.shm_offset != kNoShm) tail.shm_offset += at - it->first;
+  if (tail.mappable) tail.file_offset += at - it->first;
   it->second.end = at;
   vmas_.emplace(at, std::move(tail));
 }
@@ -81,8 +82,11 @@ void MemoryManager::MergeVmasAround(uint64_t start, uint64_t end) {
     bool contiguous_shm = a.shm_offset == kNoShm
                               ? b.shm_offset == kNoShm
                               : b.shm_offset == a.shm_offset + (a.end - it->first);
+    bool contiguous_file = a.mappable == b.mappable &&
+                           (!a.mappable || b.file_offset == a.file_offset + (a.end - it->first));
     if (a.end == next->first && a.prot == b.prot && a.max_prot == b.max_prot &&
-        a.shared == b.shared && a.growsdown == b.growsdown && a.name == b.name && contiguous_shm) {
+        a.shared == b.shared && a.growsdown == b.growsdown && a.name == b.name && contiguous_shm &&
+        contiguous_file) {
       a.end = b.end;
       vmas_.erase(next);
       continue;
@@ -179,12 +183,15 @@ ErrnoOr<uint64_t> MemoryManager::MMap(const MMapOpts& opts) {
     }
   }
   uint64_t shm = kNoShm;
-  if (opts.shared) {
+  if (opts.mappable) {
+    if (!PageAligned(opts.file_offset)) return Errno(EINVAL);
+    if (opts.shared && !opts.mappable->CanMapShared()) return Errno(ENODEV);
+  } else if (opts.shared) {
     ASSIGN_OR_RETURN_ERRNO(shm, mf_.Allocate(*len, kPageSize));
   }
   UnmapLocked(addr, addr + *len);
-  vmas_.emplace(addr, Vma{addr + *len, opts.prot, PROT_READ | PROT_WRITE | PROT_EXEC, opts.shared,
-                          opts.growsdown, shm, opts.name});
+  vmas_.emplace(addr, Vma{addr + *len, opts.prot, opts.max_prot, opts.shared, opts.growsdown, shm,
+                          opts.name, opts.mappable, opts.file_offset});
   MergeVmasAround(addr, addr + *len);
   return addr;
 }
@@ -272,9 +279,13 @@ ErrnoOr<uint64_t> MemoryManager::MRemap(uint64_t old_addr, uint64_t old_len, uin
       dest = *found;
     }
     Vma alias = vma->second;
-    alias.shm_offset += old_addr - vma->first;
+    if (alias.mappable) {
+      alias.file_offset += old_addr - vma->first;
+    } else {
+      alias.shm_offset += old_addr - vma->first;
+      mf_.IncRef(alias.shm_offset, *nlen);
+    }
     alias.end = dest + *nlen;
-    mf_.IncRef(alias.shm_offset, *nlen);
     UnmapLocked(dest, dest + *nlen);
     vmas_.emplace(dest, std::move(alias));
     return dest;
@@ -470,13 +481,59 @@ ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::EnsureP
   uint64_t hi = std::min(vma->second.end, (page & ~(kFaultWindow - 1)) + kFaultWindow);
   if (next != pmas_.begin()) lo = std::max(lo, std::prev(next)->second.end);
   if (next != pmas_.end()) hi = std::min(hi, next->first);
+  const Vma& v = vma->second;
+  if (v.mappable) return EnsureFilePma(lo, hi, page, vma);
   uint64_t off;
-  if (vma->second.shm_offset != kNoShm) {
-    off = vma->second.shm_offset + (lo - vma->first);
+  if (v.shm_offset != kNoShm) {
+    off = v.shm_offset + (lo - vma->first);
     mf_.IncRef(off, hi - lo);
   } else {
     ASSIGN_OR_RETURN_ERRNO(off, mf_.Allocate(hi - lo, kPageSize));
   }
+  return pmas_.emplace(lo, Pma{hi, off, -1}).first;
+}
+
+ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::EnsureFilePma(
+    uint64_t lo, uint64_t hi, uint64_t page, std::map<uint64_t, Vma>::iterator vma) {
+  const Vma& v = vma->second;
+  // Pages wholly past the end of the file are not there: SIGBUS.
+  uint64_t size = v.mappable->MappableSize();
+  uint64_t file_pages_end = PageUp(size).value_or(size);
+  uint64_t page_off = v.file_offset + (page - vma->first);
+  if (page_off >= file_pages_end) return Errno(EFAULT);
+  uint64_t lo_off = v.file_offset + (lo - vma->first);
+  if (file_pages_end > lo_off) hi = std::min(hi, lo + (file_pages_end - lo_off));
+  if (v.shared) {
+    // The file's own pages, one at a time (they need not be contiguous in
+    // the memory file); consecutive ones share a PMA.
+    std::map<uint64_t, Pma>::iterator result = pmas_.end();
+    uint64_t run_start = 0;
+    for (uint64_t a = lo; a < hi; a += kPageSize) {
+      auto off = v.mappable->SharedPage(v.file_offset + (a - vma->first));
+      if (!off.ok()) {
+        if (a <= page) return off.error();
+        break;
+      }
+      if (result != pmas_.end() && result->second.end == a &&
+          result->second.file_offset + (a - run_start) == *off) {
+        result->second.end = a + kPageSize;
+      } else {
+        result = pmas_.emplace(a, Pma{a + kPageSize, *off, -1}).first;
+        run_start = a;
+      }
+    }
+    auto it = pmas_.upper_bound(page);
+    return std::prev(it);
+  }
+  // Private: a copy of the file's bytes in fresh memory.
+  ASSIGN_OR_RETURN_ERRNO(uint64_t off, mf_.Allocate(hi - lo, kPageSize));
+  uint8_t* dst = mf_.Access(off);
+  auto n = v.mappable->ReadForMap(dst, hi - lo, lo_off);
+  if (!n.ok()) {
+    mf_.DecRef(off, hi - lo);
+    return n.error();
+  }
+  if (*n < hi - lo) std::memset(dst + *n, 0, hi - lo - *n);
   return pmas_.emplace(lo, Pma{hi, off, -1}).first;
 }
 
@@ -538,6 +595,7 @@ ErrnoOr<std::unique_ptr<MemoryManager>> MemoryManager::Fork(
   child->brk_start_ = brk_start_;
   child->brk_ = brk_;
   child->mmap_base_ = mmap_base_;
+  child->arg_env_ = arg_env_;
   return child;
 }
 
@@ -643,7 +701,10 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   if (prot == PROT_NONE) return FaultError{abi_linux::kSEGV_ACCERR};
   if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi_linux::kSEGV_ACCERR};
   auto pma = EnsurePma(addr, vma);
-  if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
+  if (!pma.ok()) {
+    if (vma->second.mappable) return FaultError{abi_linux::kBUS_ADRERR, abi_linux::kSIGBUS};
+    return FaultError{abi_linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
+  }
   if ((*pma)->second.cow && (prot & PROT_WRITE)) {
     if ((*pma)->second.mapped_prot == (prot & ~PROT_WRITE)) {
       // Mapped read-only for copy-on-write and faulting again: a write.
@@ -665,6 +726,60 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   }
   p.mapped_prot = prot;
   return std::nullopt;
+}
+
+// ---- Read by procfs ----
+
+std::vector<MemoryManager::VmaInfo> MemoryManager::VmaSnapshot() const {
+  std::vector<VmaInfo> out;
+  // The mapped files, asked for their names after mu_ is released.
+  std::vector<std::shared_ptr<Mappable>> files;
+  {
+    absl::MutexLock l(&mu_);
+    out.reserve(vmas_.size());
+    files.reserve(vmas_.size());
+    for (const auto& [start, vma] : vmas_) {
+      VmaInfo v;
+      v.start = start;
+      v.end = vma.end;
+      v.prot = vma.prot;
+      v.shared = vma.shared;
+      v.growsdown = vma.growsdown;
+      v.name = vma.name;
+      v.offset = vma.mappable ? vma.file_offset : 0;
+      // Resident: the PMAs overlapping [start, end).
+      auto p = pmas_.upper_bound(start);
+      if (p != pmas_.begin()) --p;
+      for (; p != pmas_.end() && p->first < vma.end; ++p) {
+        uint64_t lo = std::max(p->first, start), hi = std::min(p->second.end, vma.end);
+        if (lo < hi) v.resident += hi - lo;
+      }
+      out.push_back(std::move(v));
+      files.push_back(vma.mappable);
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!files[i]) continue;
+    if (out[i].name.empty()) out[i].name = files[i]->MapName();
+    out[i].dev = files[i]->MapDev();
+    out[i].ino = files[i]->MapIno();
+  }
+  return out;
+}
+
+void MemoryManager::SetArgEnvRange(const ArgEnvRange& r) {
+  absl::MutexLock l(&mu_);
+  arg_env_ = r;
+}
+
+MemoryManager::ArgEnvRange MemoryManager::arg_env_range() const {
+  absl::MutexLock l(&mu_);
+  return arg_env_;
+}
+
+std::pair<uint64_t, uint64_t> MemoryManager::BrkRange() const {
+  absl::MutexLock l(&mu_);
+  return {brk_start_, brk_};
 }
 
 }  // namespace sentry::mm

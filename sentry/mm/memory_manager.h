@@ -11,6 +11,7 @@
 #ifndef SENTRY_MM_MEMORY_MANAGER_H_
 #define SENTRY_MM_MEMORY_MANAGER_H_
 
+#include <sys/mman.h>
 #include <sys/uio.h>
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "platform/platform.h"
+#include "sentry/mm/mappable.h"
 #include "sentry/mm/memory_file.h"
 #include "sentry/mm/user_addr.h"
 #include "util/errno.h"
@@ -41,6 +43,11 @@ struct MMapOpts {
   bool fixed_noreplace = false;
   bool growsdown = false;
   std::string name;      // shown in /proc/pid/maps: "[heap]", "[stack]"
+  // A file mapping: what is mapped, from which file offset (page aligned),
+  // and the most the mapping may ever allow (mprotect beyond: EACCES).
+  std::shared_ptr<Mappable> mappable;
+  uint64_t file_offset = 0;
+  int max_prot = PROT_READ | PROT_WRITE | PROT_EXEC;
 };
 
 // Memory of the sentry pinned for host I/O: iovecs into the memory file,
@@ -64,7 +71,8 @@ class PinnedRanges {
 
 // Result of a guest fault the memory manager could not resolve.
 struct FaultError {
-  int si_code;  // SEGV_MAPERR or SEGV_ACCERR
+  int si_code;             // SEGV_MAPERR or SEGV_ACCERR; BUS_ADRERR with SIGBUS
+  int signo = 11;          // SIGSEGV, or SIGBUS past the end of a mapped file
 };
 
 class MemoryManager {
@@ -132,6 +140,30 @@ class MemoryManager {
   // by `as`.
   ErrnoOr<std::unique_ptr<MemoryManager>> Fork(std::unique_ptr<platform::AddressSpace> as);
 
+  // ---- Read by procfs (/proc/pid/{maps,smaps,stat,statm,cmdline,environ}) ----
+  // One mapping as /proc/pid/maps shows it.
+  struct VmaInfo {
+    uint64_t start = 0, end = 0;
+    int prot = 0;
+    bool shared = false;
+    bool growsdown = false;
+    uint64_t offset = 0;    // file offset of `start` (0: anonymous)
+    uint64_t dev = 0;       // the mapped file's device and inode (0: anonymous)
+    uint64_t ino = 0;
+    std::string name;       // "[stack]", "[heap]", a file's path, or empty
+    uint64_t resident = 0;  // bytes backed by memory now
+  };
+  std::vector<VmaInfo> VmaSnapshot() const;
+  // Where the argv and envp strings are on the initial stack (Linux's
+  // mm->arg_start/arg_end/env_start/env_end); set by the loader.
+  struct ArgEnvRange {
+    uint64_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
+  };
+  void SetArgEnvRange(const ArgEnvRange& r);
+  ArgEnvRange arg_env_range() const;
+  // The program break: where the heap starts and where it is now.
+  std::pair<uint64_t, uint64_t> BrkRange() const;
+
 
  private:
   struct Vma {
@@ -144,6 +176,9 @@ class MemoryManager {
     // file backs the VMA from its start. kNoShm for private memory.
     uint64_t shm_offset;
     std::string name;
+    // File mappings: the file and its offset at the VMA's start.
+    std::shared_ptr<Mappable> mappable = nullptr;
+    uint64_t file_offset = 0;
   };
   static constexpr uint64_t kNoShm = ~uint64_t{0};
   struct Pma {
@@ -178,6 +213,10 @@ class MemoryManager {
   ErrnoOr<std::map<uint64_t, Pma>::iterator> EnsurePma(uint64_t addr,
                                                        std::map<uint64_t, Vma>::iterator vma)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // EnsurePma for a file mapping: [lo, hi) is the free window around `page`.
+  ErrnoOr<std::map<uint64_t, Pma>::iterator> EnsureFilePma(uint64_t lo, uint64_t hi, uint64_t page,
+                                                           std::map<uint64_t, Vma>::iterator vma)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Makes the page at `page` (inside a copy-on-write PMA) this address
   // space's own; returns the PMA now covering exactly that page.
   ErrnoOr<std::map<uint64_t, Pma>::iterator> BreakCow(uint64_t page)
@@ -198,6 +237,7 @@ class MemoryManager {
   uint64_t brk_start_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t brk_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t mmap_base_ ABSL_GUARDED_BY(mu_);
+  ArgEnvRange arg_env_ ABSL_GUARDED_BY(mu_);  // procfs
 };
 
 }  // namespace sentry::mm

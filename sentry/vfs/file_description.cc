@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include "sentry/vfs/lock.h"
+
 namespace sentry::vfs {
 
 namespace {
@@ -16,6 +18,14 @@ void SetInterruptCheck(bool (*check)(void*), void* arg) {
 
 bool ShouldInterruptWait() { return interrupt_check != nullptr && interrupt_check(interrupt_arg); }
 
+FileDescription::~FileDescription() {
+  if (Inode* in = inode()) {
+    LockState* ls = in->locks();
+    ls->ReleaseFlock(this);
+    ls->ReleaseRecordLocks(this);
+  }
+}
+
 ErrnoOr<size_t> FileDescription::Read(mm::MemoryManager&, const IoVec&, int64_t) {
   return Errno(EINVAL);
 }
@@ -23,7 +33,21 @@ ErrnoOr<size_t> FileDescription::Write(mm::MemoryManager&, const IoVec&, int64_t
   return Errno(EINVAL);
 }
 ErrnoOr<int64_t> FileDescription::Seek(int64_t, int) { return Errno(ESPIPE); }
-ErrnoOr<abi_linux::Stat> FileDescription::Stat() { return Errno(EINVAL); }
+ErrnoOr<size_t> FileDescription::ReadInternal(void*, size_t, int64_t) { return Errno(EINVAL); }
+ErrnoOr<size_t> FileDescription::WriteInternal(const void*, size_t, int64_t) {
+  return Errno(EINVAL);
+}
+ErrnoOr<abi_linux::Stat> FileDescription::Stat() {
+  if (Inode* in = inode()) return in->Stat();
+  return Errno(EINVAL);
+}
+ErrnoOrVoid FileDescription::Getdents(Context&,
+                                      const std::function<bool(const Dirent&, int64_t)>&) {
+  return Errno(ENOTDIR);
+}
+ErrnoOrVoid FileDescription::Truncate(uint64_t) { return Errno(EINVAL); }
+ErrnoOrVoid FileDescription::Allocate(int, uint64_t, uint64_t) { return Errno(ENODEV); }
+ErrnoOr<std::shared_ptr<mm::Mappable>> FileDescription::GetMappable() { return Errno(ENODEV); }
 ErrnoOr<uint64_t> FileDescription::Ioctl(mm::MemoryManager&, uint32_t, uint64_t) {
   return Errno(ENOTTY);
 }

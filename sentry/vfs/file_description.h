@@ -8,13 +8,16 @@
 #define SENTRY_VFS_FILE_DESCRIPTION_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "abi/linux/stat.h"
 #include "sentry/mm/memory_manager.h"
+#include "sentry/mm/mappable.h"
 #include "sentry/mm/user_addr.h"
+#include "sentry/vfs/vfs.h"
 #include "util/errno.h"
 
 namespace sentry::vfs {
@@ -39,7 +42,8 @@ bool ShouldInterruptWait();
 class FileDescription {
  public:
   explicit FileDescription(int flags) : flags_(flags) {}
-  virtual ~FileDescription() = default;
+  // Drops the flock(2) and OFD locks this description holds.
+  virtual ~FileDescription();
   FileDescription(const FileDescription&) = delete;
   FileDescription& operator=(const FileDescription&) = delete;
 
@@ -48,13 +52,38 @@ class FileDescription {
   virtual ErrnoOr<size_t> Read(mm::MemoryManager& mm, const IoVec& dst, int64_t offset);
   virtual ErrnoOr<size_t> Write(mm::MemoryManager& mm, const IoVec& src, int64_t offset);
   virtual ErrnoOr<int64_t> Seek(int64_t offset, int whence);
+  // The sentry's own I/O into its memory, for sendfile(2),
+  // copy_file_range(2) and copy-up: like Read/Write (offset < 0 uses and
+  // advances the file position). EINVAL for files that lack it.
+  virtual ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset);
+  virtual ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset);
+  // Default: the inode's attributes, for files opened through the VFS.
   virtual ErrnoOr<abi_linux::Stat> Stat();
+  // Directories: calls emit(entry, next offset) for each entry from the
+  // current position, "." and ".." first, until emit answers false (the
+  // buffer is full); the position then rests at the entry not taken.
+  virtual ErrnoOrVoid Getdents(Context& ctx,
+                               const std::function<bool(const Dirent&, int64_t next)>& emit);
+  // ftruncate(2) (the file is open for writing; checked).
+  virtual ErrnoOrVoid Truncate(uint64_t size);
+  // fallocate(2).
+  virtual ErrnoOrVoid Allocate(int mode, uint64_t offset, uint64_t len);
+  // fsync(2)/fdatasync(2).
+  virtual ErrnoOrVoid Sync() { return {}; }
+  // What mmap(2) maps, or ENODEV when the file cannot be mapped.
+  virtual ErrnoOr<std::shared_ptr<mm::Mappable>> GetMappable();
   // ioctl requests that depend on the file; `arg` is the raw argument.
   virtual ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg);
   // A name for /proc/pid/fd and strace ("pipe:[12]", "/dev/pts/0").
   virtual std::string Name() const { return "anon_inode:[unknown]"; }
   // Pipes and sockets: a write with no reader left raises SIGPIPE.
   virtual bool is_pipe() const { return false; }
+
+  // Where the file was opened (empty for pipes and host stdio). Set once
+  // by the VFS right after Inode::Open.
+  const Path& path() const { return path_; }
+  void set_path(Path p) { path_ = std::move(p); }
+  Inode* inode() const { return path_.dentry ? path_.dentry->inode().get() : nullptr; }
 
   // Open flags: access mode and status flags (O_APPEND, O_NONBLOCK, ...).
   int flags() const { return flags_; }
@@ -64,6 +93,7 @@ class FileDescription {
 
  protected:
   int flags_;
+  Path path_;
 };
 
 }  // namespace sentry::vfs

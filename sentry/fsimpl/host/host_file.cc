@@ -67,41 +67,68 @@ HostFile::HostFile(util::UniqueFd fd, int flags) : vfs::FileDescription(flags), 
   if (host_flags >= 0) flags_ = (flags_ & ~O_ACCMODE) | (host_flags & O_ACCMODE);
 }
 
-ErrnoOr<size_t> HostFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) {
+ErrnoOr<size_t> ReadToGuest(int fd, mm::MemoryManager& mm, const vfs::IoVec& dst,
+                            int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto pins, PinAll(mm, dst, mm::AccessType::kWrite));
   std::vector<iovec> iov = Flatten(pins);
   if (iov.empty()) {
     // Nothing to move, but the host still says whether the call is valid
     // (ESPIPE for a positioned read of a pipe).
-    ssize_t n = offset < 0 ? read(fd_.get(), nullptr, 0) : pread(fd_.get(), nullptr, 0, offset);
+    ssize_t n = offset < 0 ? read(fd, nullptr, 0) : pread(fd, nullptr, 0, offset);
     if (n < 0) return Errno(errno);
     return size_t{0};
   }
   return Transfer(iov, [&](const iovec* v, int cnt, size_t done) -> ssize_t {
     ssize_t n;
     do {
-      n = offset < 0 ? readv(fd_.get(), v, cnt) : preadv(fd_.get(), v, cnt, offset + done);
+      n = offset < 0 ? readv(fd, v, cnt) : preadv(fd, v, cnt, offset + done);
     } while (n < 0 && errno == EINTR);
     return n;
   });
 }
 
-ErrnoOr<size_t> HostFile::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) {
+ErrnoOr<size_t> WriteFromGuest(int fd, mm::MemoryManager& mm, const vfs::IoVec& src,
+                               int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto pins, PinAll(mm, src, mm::AccessType::kRead));
   std::vector<iovec> iov = Flatten(pins);
   if (iov.empty()) {
-    ssize_t n =
-        offset < 0 ? write(fd_.get(), nullptr, 0) : pwrite(fd_.get(), nullptr, 0, offset);
+    ssize_t n = offset < 0 ? write(fd, nullptr, 0) : pwrite(fd, nullptr, 0, offset);
     if (n < 0) return Errno(errno);
     return size_t{0};
   }
   return Transfer(iov, [&](const iovec* v, int cnt, size_t done) -> ssize_t {
     ssize_t n;
     do {
-      n = offset < 0 ? writev(fd_.get(), v, cnt) : pwritev(fd_.get(), v, cnt, offset + done);
+      n = offset < 0 ? writev(fd, v, cnt) : pwritev(fd, v, cnt, offset + done);
     } while (n < 0 && errno == EINTR);
     return n;
   });
+}
+
+ErrnoOr<size_t> HostFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) {
+  return ReadToGuest(fd_.get(), mm, dst, offset);
+}
+
+ErrnoOr<size_t> HostFile::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) {
+  return WriteFromGuest(fd_.get(), mm, src, offset);
+}
+
+ErrnoOr<size_t> HostFile::ReadInternal(void* buf, size_t n, int64_t offset) {
+  ssize_t r;
+  do {
+    r = offset < 0 ? read(fd_.get(), buf, n) : pread(fd_.get(), buf, n, offset);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return Errno(errno);
+  return static_cast<size_t>(r);
+}
+
+ErrnoOr<size_t> HostFile::WriteInternal(const void* buf, size_t n, int64_t offset) {
+  ssize_t r;
+  do {
+    r = offset < 0 ? write(fd_.get(), buf, n) : pwrite(fd_.get(), buf, n, offset);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return Errno(errno);
+  return static_cast<size_t>(r);
 }
 
 ErrnoOr<int64_t> HostFile::Seek(int64_t offset, int whence) {

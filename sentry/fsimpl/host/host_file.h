@@ -25,6 +25,8 @@ class HostFile : public vfs::FileDescription {
   util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src,
                               int64_t offset) override;
   util::ErrnoOr<int64_t> Seek(int64_t offset, int whence) override;
+  util::ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
+  util::ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<abi_linux::Stat> Stat() override;
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;
@@ -34,6 +36,14 @@ class HostFile : public vfs::FileDescription {
  private:
   util::UniqueFd fd_;
 };
+
+// Moves data between a host fd and guest memory without a copy through the
+// sentry: the guest's pages are pinned and handed to readv/preadv (writev/
+// pwritev). offset < 0 uses the fd's own position.
+util::ErrnoOr<size_t> ReadToGuest(int fd, mm::MemoryManager& mm, const vfs::IoVec& dst,
+                                  int64_t offset);
+util::ErrnoOr<size_t> WriteFromGuest(int fd, mm::MemoryManager& mm, const vfs::IoVec& src,
+                                     int64_t offset);
 
 // Converts a host struct stat (same x86-64 layout) to the guest's.
 abi_linux::Stat StatFromHost(const struct stat& st);

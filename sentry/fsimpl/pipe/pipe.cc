@@ -117,6 +117,7 @@ size_t Pipe::Buffered() {
 void Pipe::AddEnd(bool reader) {
   absl::MutexLock l(&mu_);
   (reader ? readers_ : writers_)++;
+  (reader ? reader_opens_ : writer_opens_)++;
 }
 
 void Pipe::RemoveEnd(bool reader) {
@@ -124,25 +125,85 @@ void Pipe::RemoveEnd(bool reader) {
   (reader ? readers_ : writers_)--;
 }
 
+int Pipe::readers() {
+  absl::MutexLock l(&mu_);
+  return readers_;
+}
+
+int Pipe::writers() {
+  absl::MutexLock l(&mu_);
+  return writers_;
+}
+
+bool Pipe::Unused() {
+  absl::MutexLock l(&mu_);
+  return readers_ == 0 && writers_ == 0;
+}
+
+uint64_t Pipe::ReaderOpens() {
+  absl::MutexLock l(&mu_);
+  return reader_opens_;
+}
+
+uint64_t Pipe::WriterOpens() {
+  absl::MutexLock l(&mu_);
+  return writer_opens_;
+}
+
+bool Pipe::WaitForPeer(bool want_reader, uint64_t seen) {
+  absl::MutexLock l(&mu_);
+  uint64_t* opens = want_reader ? &reader_opens_ : &writer_opens_;
+  while (*opens == seen) {
+    if (vfs::ShouldInterruptWait()) return false;
+    struct Arg {
+      uint64_t* opens;
+      uint64_t seen;
+    } arg{opens, seen};
+    mu_.AwaitWithTimeout(absl::Condition(
+                             +[](Arg* a) { return *a->opens != a->seen; }, &arg),
+                         kInterruptPoll);
+  }
+  return true;
+}
+
 PipeEnd::PipeEnd(std::shared_ptr<Pipe> pipe, bool reader, int flags)
     : vfs::FileDescription((reader ? O_RDONLY : O_WRONLY) | (flags & O_NONBLOCK)),
-      pipe_(std::move(pipe)), reader_(reader) {
+      pipe_(std::move(pipe)),
+      reader_(reader),
+      writer_(!reader) {
   pipe_->AddEnd(reader_);
 }
 
-PipeEnd::~PipeEnd() { pipe_->RemoveEnd(reader_); }
+PipeEnd::PipeEnd(std::shared_ptr<Pipe> pipe, int flags)
+    : vfs::FileDescription(flags &
+                           (O_ACCMODE | O_NONBLOCK | O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)),
+      pipe_(std::move(pipe)),
+      reader_((flags & O_ACCMODE) != O_WRONLY),
+      writer_((flags & O_ACCMODE) != O_RDONLY),
+      named_(true) {
+  if (reader_) pipe_->AddEnd(true);
+  if (writer_) pipe_->AddEnd(false);
+}
+
+PipeEnd::~PipeEnd() {
+  if (reader_) pipe_->RemoveEnd(true);
+  if (writer_) pipe_->RemoveEnd(false);
+}
 
 ErrnoOr<size_t> PipeEnd::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) {
   if (offset >= 0) return Errno(ESPIPE);
+  if (!reader_) return Errno(EBADF);
   return pipe_->Read(mm, dst, flags_ & O_NONBLOCK);
 }
 
 ErrnoOr<size_t> PipeEnd::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) {
   if (offset >= 0) return Errno(ESPIPE);
+  if (!writer_) return Errno(EBADF);
   return pipe_->Write(mm, src, flags_ & O_NONBLOCK);
 }
 
 ErrnoOr<abi_linux::Stat> PipeEnd::Stat() {
+  if (named_ && inode() != nullptr) return inode()->Stat();
   abi_linux::Stat st{};
   st.st_dev = 0xc;  // pipefs
   st.st_ino = pipe_->ino();
@@ -169,6 +230,32 @@ std::string PipeEnd::Name() const { return absl::StrCat("pipe:[", pipe_->ino(), 
 std::pair<std::shared_ptr<PipeEnd>, std::shared_ptr<PipeEnd>> NewPipe(int flags) {
   auto p = std::make_shared<Pipe>(next_ino.fetch_add(1));
   return {std::make_shared<PipeEnd>(p, true, flags), std::make_shared<PipeEnd>(p, false, flags)};
+}
+
+ErrnoOr<std::shared_ptr<vfs::FileDescription>> NamedPipe::Open(int flags) {
+  int acc = flags & O_ACCMODE;
+  bool nonblock = flags & O_NONBLOCK;
+  if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR) return Errno(EINVAL);
+  std::shared_ptr<Pipe> p;
+  std::shared_ptr<PipeEnd> end;
+  uint64_t seen = 0;
+  {
+    // Joining the pipe under mu_ keeps another open from replacing it
+    // between choosing it and joining it.
+    absl::MutexLock l(&mu_);
+    if (pipe_ == nullptr || pipe_->Unused()) pipe_ = std::make_shared<Pipe>(next_ino.fetch_add(1));
+    p = pipe_;
+    if (acc == O_WRONLY && nonblock && p->readers() == 0) return Errno(ENXIO);
+    seen = acc == O_RDONLY ? p->WriterOpens() : p->ReaderOpens();
+    end = std::make_shared<PipeEnd>(p, flags);
+  }
+  if (acc == O_RDWR || nonblock) return std::shared_ptr<vfs::FileDescription>(end);
+  bool want_reader = acc == O_WRONLY;
+  if ((want_reader ? p->readers() : p->writers()) > 0) {
+    return std::shared_ptr<vfs::FileDescription>(end);
+  }
+  if (!p->WaitForPeer(want_reader, seen)) return Errno(EINTR);  // `end` closes.
+  return std::shared_ptr<vfs::FileDescription>(end);
 }
 
 }  // namespace sentry::fsimpl::pipe

@@ -1,8 +1,18 @@
 // Pipes: a buffer in the sentry with a read end and a write end, as
 // pipe(2) makes them. 64 KiB of capacity, writes of up to PIPE_BUF bytes
 // are atomic, EOF when no writer is left, EPIPE when no reader is.
+// NamedPipe is the pipe behind a FIFO inode (mkfifo(3)), opened by path
+// with fifo(7)'s blocking rules; any file system's FIFO inode keeps one.
 //
 //   auto [r, w] = pipe::NewPipe(O_NONBLOCK);
+//
+//   class MyFifoInode : public vfs::Inode {
+//     ErrnoOr<std::shared_ptr<vfs::FileDescription>> Open(vfs::Context&, int flags) override {
+//       return pipe_.Open(flags);  // pipe::NamedPipe pipe_;
+//     }
+//   };
+//
+// Lock order: NamedPipe::mu_, then Pipe::mu_.
 #ifndef SENTRY_FSIMPL_PIPE_PIPE_H_
 #define SENTRY_FSIMPL_PIPE_PIPE_H_
 
@@ -32,6 +42,18 @@ class Pipe {
   void AddEnd(bool reader);
   void RemoveEnd(bool reader);
 
+  // Ends open now.
+  int readers();
+  int writers();
+  // Whether no end is open.
+  bool Unused();
+  // For FIFO opens (fifo(7)): how many read (write) ends were ever opened,
+  // and a wait until that count moves past `seen` (a peer opened). False
+  // when the wait gave up because the task must take a signal.
+  uint64_t ReaderOpens();
+  uint64_t WriterOpens();
+  bool WaitForPeer(bool want_reader, uint64_t seen);
+
  private:
   const uint64_t ino_;
   absl::Mutex mu_;
@@ -39,15 +61,22 @@ class Pipe {
   size_t capacity_ ABSL_GUARDED_BY(mu_) = kDefaultCapacity;
   int readers_ ABSL_GUARDED_BY(mu_) = 0;
   int writers_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t reader_opens_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t writer_opens_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class PipeEnd : public vfs::FileDescription {
  public:
   PipeEnd(std::shared_ptr<Pipe> pipe, bool reader, int flags);
+  // An end of a named pipe: the access mode of `flags` says which roles it
+  // has (O_RDWR is both a reader and a writer, as Linux's FIFOs allow).
+  // Its Stat is the FIFO inode's once the VFS has set its path.
+  PipeEnd(std::shared_ptr<Pipe> pipe, int flags);
   ~PipeEnd() override;
 
   util::ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) override;
-  util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) override;
+  util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src,
+                              int64_t offset) override;
   util::ErrnoOr<abi_linux::Stat> Stat() override;
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;
@@ -56,10 +85,33 @@ class PipeEnd : public vfs::FileDescription {
  private:
   std::shared_ptr<Pipe> pipe_;
   bool reader_;
+  bool writer_;
+  bool named_ = false;
 };
 
 // A new pipe: (read end, write end). `flags` may hold O_NONBLOCK.
 std::pair<std::shared_ptr<PipeEnd>, std::shared_ptr<PipeEnd>> NewPipe(int flags);
+
+// The pipe of one FIFO inode. All opens share one Pipe while any end of it
+// is open; once every end is closed the buffer is gone and the next open
+// starts a fresh one, as Linux frees a FIFO's pipe_inode_info.
+class NamedPipe {
+ public:
+  NamedPipe() = default;
+  NamedPipe(const NamedPipe&) = delete;
+  NamedPipe& operator=(const NamedPipe&) = delete;
+
+  // open(2) of the FIFO, as fifo(7) describes: O_RDONLY waits for a writer
+  // unless O_NONBLOCK; O_WRONLY waits for a reader, or fails with ENXIO
+  // under O_NONBLOCK when there is none; O_RDWR never waits. A wait gives up
+  // with EINTR when the task must take a signal (vfs::ShouldInterruptWait).
+  util::ErrnoOr<std::shared_ptr<vfs::FileDescription>> Open(int flags);
+
+ private:
+  absl::Mutex mu_;
+  // The shared pipe, made anew by an open that finds no end of it open.
+  std::shared_ptr<Pipe> pipe_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace sentry::fsimpl::pipe
 

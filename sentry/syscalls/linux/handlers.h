@@ -6,6 +6,7 @@
 
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/kernel/task.h"
+#include "sentry/vfs/file_description.h"
 
 namespace sentry::syscalls {
 
@@ -15,6 +16,13 @@ using kernel::Task;
 using util::Errno;
 using util::ErrnoOr;
 using util::ErrnoOrVoid;
+
+// fstat of an open file: the attributes of the inode it was opened through
+// (an overlay file's, not its layer's), or the file's own (pipes, stdio).
+inline ErrnoOr<abi_linux::Stat> StatFile(vfs::FileDescription& f) {
+  if (vfs::Inode* in = f.inode()) return in->Stat();
+  return f.Stat();
+}
 
 #define SK_DECLARE_SYSCALL(name) SyscallResult name(Task& t, const SyscallArgs& a)
 
@@ -30,6 +38,8 @@ SK_DECLARE_SYSCALL(SysPwritev);
 SK_DECLARE_SYSCALL(SysPreadv2);
 SK_DECLARE_SYSCALL(SysPwritev2);
 SK_DECLARE_SYSCALL(SysLseek);
+SK_DECLARE_SYSCALL(SysSendfile);
+SK_DECLARE_SYSCALL(SysCopyFileRange);
 // sys_file.cc
 SK_DECLARE_SYSCALL(SysClose);
 SK_DECLARE_SYSCALL(SysPipe);
@@ -40,12 +50,75 @@ SK_DECLARE_SYSCALL(SysDup2);
 SK_DECLARE_SYSCALL(SysDup3);
 SK_DECLARE_SYSCALL(SysFcntl);
 SK_DECLARE_SYSCALL(SysFstat);
-SK_DECLARE_SYSCALL(SysNewfstatat);
 SK_DECLARE_SYSCALL(SysIoctl);
+SK_DECLARE_SYSCALL(SysFlock);
+SK_DECLARE_SYSCALL(SysUmask);
+// sys_fs.cc
+SK_DECLARE_SYSCALL(SysOpen);
+SK_DECLARE_SYSCALL(SysOpenat);
+SK_DECLARE_SYSCALL(SysOpenat2);
+SK_DECLARE_SYSCALL(SysCreat);
+SK_DECLARE_SYSCALL(SysStat);
+SK_DECLARE_SYSCALL(SysLstat);
+SK_DECLARE_SYSCALL(SysNewfstatat);
+SK_DECLARE_SYSCALL(SysStatx);
+SK_DECLARE_SYSCALL(SysAccess);
+SK_DECLARE_SYSCALL(SysFaccessat);
+SK_DECLARE_SYSCALL(SysFaccessat2);
+SK_DECLARE_SYSCALL(SysGetdents);
+SK_DECLARE_SYSCALL(SysGetdents64);
+SK_DECLARE_SYSCALL(SysMkdir);
+SK_DECLARE_SYSCALL(SysMkdirat);
+SK_DECLARE_SYSCALL(SysMknod);
+SK_DECLARE_SYSCALL(SysMknodat);
+SK_DECLARE_SYSCALL(SysRmdir);
+SK_DECLARE_SYSCALL(SysUnlink);
+SK_DECLARE_SYSCALL(SysUnlinkat);
+SK_DECLARE_SYSCALL(SysSymlink);
+SK_DECLARE_SYSCALL(SysSymlinkat);
+SK_DECLARE_SYSCALL(SysLink);
+SK_DECLARE_SYSCALL(SysLinkat);
+SK_DECLARE_SYSCALL(SysRename);
+SK_DECLARE_SYSCALL(SysRenameat);
+SK_DECLARE_SYSCALL(SysRenameat2);
 SK_DECLARE_SYSCALL(SysReadlink);
 SK_DECLARE_SYSCALL(SysReadlinkat);
+SK_DECLARE_SYSCALL(SysChmod);
+SK_DECLARE_SYSCALL(SysFchmod);
+SK_DECLARE_SYSCALL(SysFchmodat);
+SK_DECLARE_SYSCALL(SysChown);
+SK_DECLARE_SYSCALL(SysLchown);
+SK_DECLARE_SYSCALL(SysFchown);
+SK_DECLARE_SYSCALL(SysFchownat);
+SK_DECLARE_SYSCALL(SysTruncate);
+SK_DECLARE_SYSCALL(SysFtruncate);
+SK_DECLARE_SYSCALL(SysFallocate);
+SK_DECLARE_SYSCALL(SysUtime);
+SK_DECLARE_SYSCALL(SysUtimes);
+SK_DECLARE_SYSCALL(SysUtimensat);
+SK_DECLARE_SYSCALL(SysFutimesat);
+SK_DECLARE_SYSCALL(SysChdir);
+SK_DECLARE_SYSCALL(SysFchdir);
+SK_DECLARE_SYSCALL(SysChroot);
 SK_DECLARE_SYSCALL(SysGetcwd);
-SK_DECLARE_SYSCALL(SysUmask);
+SK_DECLARE_SYSCALL(SysFsync);
+SK_DECLARE_SYSCALL(SysSync);
+SK_DECLARE_SYSCALL(SysSyncfs);
+SK_DECLARE_SYSCALL(SysStatfs);
+SK_DECLARE_SYSCALL(SysFstatfs);
+SK_DECLARE_SYSCALL(SysGetxattr);
+SK_DECLARE_SYSCALL(SysLgetxattr);
+SK_DECLARE_SYSCALL(SysFgetxattr);
+SK_DECLARE_SYSCALL(SysSetxattr);
+SK_DECLARE_SYSCALL(SysLsetxattr);
+SK_DECLARE_SYSCALL(SysFsetxattr);
+SK_DECLARE_SYSCALL(SysListxattr);
+SK_DECLARE_SYSCALL(SysLlistxattr);
+SK_DECLARE_SYSCALL(SysFlistxattr);
+SK_DECLARE_SYSCALL(SysRemovexattr);
+SK_DECLARE_SYSCALL(SysLremovexattr);
+SK_DECLARE_SYSCALL(SysFremovexattr);
+SK_DECLARE_SYSCALL(SysMemfdCreate);
 // sys_mmap.cc
 SK_DECLARE_SYSCALL(SysBrk);
 SK_DECLARE_SYSCALL(SysMmap);

@@ -1,19 +1,18 @@
-// close(2), close_range(2), dup(2), dup2(2), dup3(2), fcntl(2), fstat(2),
-// newfstatat(2), ioctl(2), readlink(2), getcwd(2), umask(2).
-//
-// Paths are resolved by the VFS, which arrives with the gofer; until then
-// the path forms of these calls answer ENOSYS, and readlink knows only the
-// task's own /proc/self/exe.
+// The fd calls: close(2), close_range(2), dup(2), dup2(2), dup3(2),
+// fcntl(2) (with record locks), flock(2), fstat(2), ioctl(2), umask(2),
+// pipe(2)/pipe2(2). The path calls are in sys_fs.cc.
 #include <fcntl.h>
+
+#include <algorithm>
+#include <sys/file.h>
 
 #include "abi/linux/fcntl.h"
 #include "abi/linux/limits.h"
 #include "abi/linux/termios.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "sentry/fsimpl/pipe/pipe.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/vfs/lock.h"
 
 namespace sentry::syscalls {
 
@@ -22,6 +21,66 @@ namespace L = abi_linux;
 namespace {
 
 uint64_t NofileLimit(Task& t) { return t.thread_group().rlimit(L::kRLIMIT_NOFILE).rlim_cur; }
+
+// fcntl's record locks: POSIX locks belong to the process, OFD locks to
+// the open file description.
+SyscallResult RecordLock(Task& t, const std::shared_ptr<vfs::FileDescription>& f, int cmd,
+                         mm::UserAddr arg) {
+  vfs::Inode* in = f->inode();
+  if (in == nullptr || (f->flags() & O_PATH)) return Errno(EBADF);
+  L::Flock fl;
+  RETURN_IF_ERRNO(t.CopyInObj(arg, &fl));
+  bool ofd = cmd == L::kF_OFD_GETLK || cmd == L::kF_OFD_SETLK || cmd == L::kF_OFD_SETLKW;
+  if (ofd && fl.l_pid != 0) return Errno(EINVAL);
+  int64_t base;
+  switch (fl.l_whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: {
+      ASSIGN_OR_RETURN_ERRNO(base, f->Seek(0, SEEK_CUR));
+      break;
+    }
+    case SEEK_END: {
+      ASSIGN_OR_RETURN_ERRNO(L::Stat st, f->Stat());
+      base = st.st_size;
+      break;
+    }
+    default: return Errno(EINVAL);
+  }
+  int64_t start = base + fl.l_start;
+  uint64_t end;
+  if (fl.l_len > 0) {
+    end = static_cast<uint64_t>(start + fl.l_len);
+  } else if (fl.l_len == 0) {
+    end = vfs::kLockToEof;
+  } else {
+    end = static_cast<uint64_t>(start);
+    start += fl.l_len;
+  }
+  if (start < 0) return Errno(EINVAL);
+  if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK) return Errno(EINVAL);
+  const void* owner = ofd ? static_cast<const void*>(f.get()) : &t.thread_group();
+  vfs::RecordLock want{static_cast<uint64_t>(start), end, fl.l_type, owner,
+                       ofd ? -1 : t.thread_group().pid(), ofd};
+  vfs::LockState& ls = *in->locks();
+  if (cmd == L::kF_GETLK || cmd == L::kF_OFD_GETLK) {
+    if (fl.l_type == F_UNLCK) return Errno(EINVAL);
+    std::optional<vfs::RecordLock> c = ls.TestRecordLock(want);
+    if (!c) {
+      fl.l_type = F_UNLCK;
+    } else {
+      fl.l_type = static_cast<int16_t>(c->type);
+      fl.l_whence = SEEK_SET;
+      fl.l_start = static_cast<int64_t>(c->start);
+      fl.l_len = c->end == vfs::kLockToEof ? 0 : static_cast<int64_t>(c->end - c->start);
+      fl.l_pid = c->pid;
+    }
+    return t.CopyOutObj(arg, fl);
+  }
+  if (fl.l_type == F_RDLCK && !f->readable()) return Errno(EBADF);
+  if (fl.l_type == F_WRLCK && !f->writable()) return Errno(EBADF);
+  RETURN_IF_ERRNO(ls.SetRecordLock(want, cmd == L::kF_SETLKW || cmd == L::kF_OFD_SETLKW));
+  return 0;
+}
 
 }  // namespace
 
@@ -53,6 +112,8 @@ SyscallResult SysPipe(Task& t, const SyscallArgs& a) {
 
 SyscallResult SysClose(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(auto f, t.fds().Remove(a.Int(0)));
+  // Closing any fd of a file drops the process's POSIX locks on it.
+  if (vfs::Inode* in = f->inode()) in->locks()->ReleaseRecordLocks(&t.thread_group());
   return 0;
 }
 
@@ -113,31 +174,37 @@ SyscallResult SysFcntl(Task& t, const SyscallArgs& a) {
     case L::kF_SETFL:
       f->set_status_flags(a.Int(2));
       return 0;
+    case L::kF_GETLK:
+    case L::kF_SETLK:
+    case L::kF_SETLKW:
+    case L::kF_OFD_GETLK:
+    case L::kF_OFD_SETLK:
+    case L::kF_OFD_SETLKW:
+      return RecordLock(t, f, cmd, a.Addr(2));
     default:
-      // Record locks, leases, owners and pipe sizes arrive with the files
-      // and IPC layers.
+      // Leases, owners, seals and pipe sizes arrive with the IPC layer.
       return Errno(EINVAL);
   }
+}
+
+SyscallResult SysFlock(Task& t, const SyscallArgs& a) {
+  auto f = t.fds().Get(a.Int(0));
+  if (!f) return Errno(EBADF);
+  int op = a.Int(1);
+  bool nb = op & LOCK_NB;
+  op &= ~LOCK_NB;
+  if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN) return Errno(EINVAL);
+  vfs::Inode* in = f->inode();
+  if (in == nullptr || (f->flags() & O_PATH)) return Errno(EBADF);
+  RETURN_IF_ERRNO(in->locks()->Flock(f.get(), op, !nb));
+  return 0;
 }
 
 SyscallResult SysFstat(Task& t, const SyscallArgs& a) {
   auto f = t.fds().Get(a.Int(0));
   if (!f) return Errno(EBADF);
-  ASSIGN_OR_RETURN_ERRNO(L::Stat st, f->Stat());
+  ASSIGN_OR_RETURN_ERRNO(L::Stat st, StatFile(*f));
   return t.CopyOutObj(a.Addr(1), st);
-}
-
-SyscallResult SysNewfstatat(Task& t, const SyscallArgs& a) {
-  int flags = a.Int(3);
-  if (flags & ~(L::kAT_EMPTY_PATH | L::kAT_SYMLINK_NOFOLLOW | L::kAT_NO_AUTOMOUNT)) {
-    return Errno(EINVAL);
-  }
-  ASSIGN_OR_RETURN_ERRNO(std::string path, t.CopyInString(a.Addr(1)));
-  if (!path.empty() || !(flags & L::kAT_EMPTY_PATH)) return Errno(ENOSYS);  // needs the VFS
-  auto f = t.fds().Get(a.Int(0));
-  if (!f) return Errno(EBADF);
-  ASSIGN_OR_RETURN_ERRNO(L::Stat st, f->Stat());
-  return t.CopyOutObj(a.Addr(2), st);
 }
 
 SyscallResult SysIoctl(Task& t, const SyscallArgs& a) {
@@ -156,59 +223,19 @@ SyscallResult SysIoctl(Task& t, const SyscallArgs& a) {
       f->set_status_flags(on ? (f->flags() | O_NONBLOCK) : (f->flags() & ~O_NONBLOCK));
       return 0;
     }
+    case L::kFIONREAD: {
+      vfs::Inode* in = f->inode();
+      if (in == nullptr || !in->is_regular()) return f->Ioctl(t.mm(), request, a[2]);
+      // A regular file: what is left to read from the position.
+      ASSIGN_OR_RETURN_ERRNO(L::Stat st, f->Stat());
+      ASSIGN_OR_RETURN_ERRNO(int64_t pos, f->Seek(0, SEEK_CUR));
+      int avail = static_cast<int>(std::clamp<int64_t>(st.st_size - pos, 0, INT32_MAX));
+      RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), avail));
+      return 0;
+    }
     default:
       return f->Ioctl(t.mm(), request, a[2]);
   }
-}
-
-namespace {
-
-// The target of a /proc/<pid>/exe link for this task, if `path` is one.
-std::optional<std::string> OwnExeLink(Task& t, const std::string& path) {
-  constexpr std::string_view kProc = "/proc/";
-  if (path.rfind(kProc, 0) != 0 || path.size() < 4 || path.substr(path.size() - 4) != "/exe") {
-    return std::nullopt;
-  }
-  std::string who = path.substr(kProc.size(), path.size() - kProc.size() - 4);
-  int pid;
-  if (who == "self" || who == "thread-self" ||
-      (absl::SimpleAtoi(who, &pid) && (pid == t.thread_group().pid() || pid == t.tid()))) {
-    return t.thread_group().exe_path();
-  }
-  return std::nullopt;
-}
-
-SyscallResult DoReadlink(Task& t, mm::UserAddr path_addr, mm::UserAddr buf, int64_t size) {
-  ASSIGN_OR_RETURN_ERRNO(std::string path, t.CopyInString(path_addr));
-  if (size <= 0) return Errno(EINVAL);
-  if (path.empty()) return Errno(ENOENT);
-  std::optional<std::string> target = OwnExeLink(t, path);
-  if (!target) return Errno(ENOSYS);  // needs the VFS and procfs
-  size_t n = std::min<size_t>(target->size(), size);
-  return t.CopyOut(buf, target->data(), n);
-}
-
-}  // namespace
-
-SyscallResult SysReadlink(Task& t, const SyscallArgs& a) {
-  return DoReadlink(t, a.Addr(0), a.Addr(1), a.Long(2));
-}
-
-SyscallResult SysReadlinkat(Task& t, const SyscallArgs& a) {
-  return DoReadlink(t, a.Addr(1), a.Addr(2), a.Long(3));
-}
-
-SyscallResult SysGetcwd(Task& t, const SyscallArgs& a) {
-  std::string cwd;
-  {
-    absl::MutexLock l(&t.fs().mu);
-    cwd = t.fs().cwd;
-  }
-  uint64_t size = a[1];
-  if (size < cwd.size() + 1) return Errno(ERANGE);
-  ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyOut(a.Addr(0), cwd.c_str(), cwd.size() + 1));
-  if (n != cwd.size() + 1) return Errno(EFAULT);
-  return static_cast<uint64_t>(n);
 }
 
 SyscallResult SysUmask(Task& t, const SyscallArgs& a) {

@@ -1,9 +1,13 @@
 // brk(2), mmap(2), munmap(2), mprotect(2), mremap(2), madvise(2),
 // mincore(2), msync(2), mlock(2), munlock(2).
+#include <fcntl.h>
+
 #include <algorithm>
 
 #include "abi/linux/mman.h"
+#include "sentry/kernel/kernel.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/vfs/file_description.h"
 
 namespace sentry::syscalls {
 
@@ -30,12 +34,29 @@ SyscallResult SysMmap(Task& t, const SyscallArgs& a) {
     return Errno(EINVAL);
   }
   if (len == 0) return Errno(EINVAL);
-  if (!(flags & L::kMAP_ANONYMOUS)) {
-    if (!t.fds().Get(fd)) return Errno(EBADF);
-    return Errno(ENODEV);  // File mappings arrive with the VFS.
-  }
   if (flags & L::kMAP_HUGETLB) return Errno(ENOMEM);  // no huge page pool
   mm::MMapOpts opts;
+  if (!(flags & L::kMAP_ANONYMOUS)) {
+    auto f = t.fds().Get(fd);
+    if (!f) return Errno(EBADF);
+    if (f->flags() & O_PATH) return Errno(EBADF);
+    // Linux's checks: the file must be readable; a shared writable mapping
+    // needs it open for writing (and not append-only).
+    if (!f->readable()) return Errno(EACCES);
+    bool shared = type != L::kMAP_PRIVATE;
+    if (shared && (prot & L::kPROT_WRITE) && (!f->writable() || (f->flags() & O_APPEND))) {
+      return Errno(EACCES);
+    }
+    if (off > (uint64_t{1} << 62)) return Errno(EOVERFLOW);
+    ASSIGN_OR_RETURN_ERRNO(opts.mappable, f->GetMappable());
+    opts.file_offset = off;
+    if (f->path().valid()) opts.name = t.kernel().vfs().PathName(t.root(), f->path());
+    if (shared && !f->writable()) opts.max_prot &= ~L::kPROT_WRITE;
+    if (f->path().valid() && (f->path().mount->flags() & vfs::kMountNoExec)) {
+      if (prot & L::kPROT_EXEC) return Errno(EPERM);
+      opts.max_prot &= ~L::kPROT_EXEC;
+    }
+  }
   opts.addr = addr;
   opts.length = len;
   opts.prot = prot;
@@ -89,7 +110,8 @@ SyscallResult SysMsync(Task& t, const SyscallArgs& a) {
   int flags = a.Int(2);
   if (flags & ~(L::kMS_ASYNC | L::kMS_INVALIDATE | L::kMS_SYNC)) return Errno(EINVAL);
   if ((flags & L::kMS_ASYNC) && (flags & L::kMS_SYNC)) return Errno(EINVAL);
-  // Anonymous memory has nothing to write back; the range must be mapped.
+  // Shared file mappings map the file's own pages (tmpfs) and private ones
+  // are copies: nothing to write back. The range must be mapped.
   return t.mm().IsMapped(a[0], a[1]);
 }
 

@@ -15,8 +15,8 @@ namespace L = abi_linux;
 
 SyscallResult SysFork(Task& t, const SyscallArgs&) { return t.Fork(L::kSIGCHLD, 0, 0, 0, 0); }
 
-SyscallResult SysVfork(Task&, const SyscallArgs&) {
-  return Errno(ENOSYS);  // Sharing the parent's memory until exec arrives with execve.
+SyscallResult SysVfork(Task& t, const SyscallArgs&) {
+  return t.Fork(L::kCLONE_VM | L::kCLONE_VFORK | L::kSIGCHLD, 0, 0, 0, 0);
 }
 
 SyscallResult SysWait4(Task& t, const SyscallArgs& a) {
@@ -116,24 +116,25 @@ ErrnoOr<std::vector<std::string>> CopyInStringArray(Task& t, mm::UserAddr addr) 
   return out;
 }
 
-SyscallResult DoExecve(Task& t, mm::UserAddr path_addr, mm::UserAddr argv_addr,
-                       mm::UserAddr envp_addr) {
+SyscallResult DoExecve(Task& t, int dirfd, mm::UserAddr path_addr, mm::UserAddr argv_addr,
+                       mm::UserAddr envp_addr, int at_flags) {
   ASSIGN_OR_RETURN_ERRNO(std::string path, t.CopyInString(path_addr));
   ASSIGN_OR_RETURN_ERRNO(std::vector<std::string> argv, CopyInStringArray(t, argv_addr));
   ASSIGN_OR_RETURN_ERRNO(std::vector<std::string> envv, CopyInStringArray(t, envp_addr));
-  RETURN_IF_ERRNO(t.Exec(path, std::move(argv), std::move(envv)));
+  RETURN_IF_ERRNO(t.Exec(dirfd, path, std::move(argv), std::move(envv), at_flags));
   return SyscallResult::RegsSet();
 }
 
 }  // namespace
 
 SyscallResult SysExecve(Task& t, const SyscallArgs& a) {
-  return DoExecve(t, a.Addr(0), a.Addr(1), a.Addr(2));
+  return DoExecve(t, L::kAT_FDCWD, a.Addr(0), a.Addr(1), a.Addr(2), 0);
 }
 
 SyscallResult SysExecveat(Task& t, const SyscallArgs& a) {
-  if (a.Int(0) != L::kAT_FDCWD || a.Int(4) != 0) return Errno(ENOSYS);  // needs the VFS
-  return DoExecve(t, a.Addr(1), a.Addr(2), a.Addr(3));
+  int flags = a.Int(4);
+  if (flags & ~(L::kAT_EMPTY_PATH | L::kAT_SYMLINK_NOFOLLOW)) return Errno(EINVAL);
+  return DoExecve(t, a.Int(0), a.Addr(1), a.Addr(2), a.Addr(3), flags);
 }
 
 }  // namespace sentry::syscalls

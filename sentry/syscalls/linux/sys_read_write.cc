@@ -1,5 +1,6 @@
 // read(2), write(2), readv(2), writev(2), pread(2), pwrite(2), preadv(2),
-// pwritev(2), preadv2(2), pwritev2(2), lseek(2).
+// pwritev(2), preadv2(2), pwritev2(2), lseek(2), sendfile(2),
+// copy_file_range(2).
 #include <fcntl.h>
 
 #include "abi/linux/signal.h"
@@ -136,6 +137,93 @@ SyscallResult SysLseek(Task& t, const SyscallArgs& a) {
   int whence = a.Int(2);
   if (whence < SEEK_SET || whence > SEEK_HOLE) return Errno(EINVAL);
   return f->Seek(a.Long(1), whence);
+}
+
+namespace {
+
+// Moves up to `count` bytes from `in` to `out` through a sentry buffer.
+// in_off/out_off < 0 use the files' positions. Stops at EOF or a short
+// write; an error after progress reports the progress.
+ErrnoOr<size_t> CopyBetween(vfs::FileDescription& in, int64_t in_off, vfs::FileDescription& out,
+                            int64_t out_off, size_t count) {
+  constexpr size_t kChunk = 256 << 10;
+  std::vector<char> buf(std::min(count, kChunk));
+  size_t done = 0;
+  while (done < count) {
+    size_t want = std::min(buf.size(), count - done);
+    auto n = in.ReadInternal(buf.data(), want, in_off < 0 ? -1 : in_off + done);
+    if (!n.ok()) {
+      if (done > 0) break;
+      return n.error();
+    }
+    if (*n == 0) break;
+    size_t written = 0;
+    while (written < *n) {
+      auto w = out.WriteInternal(buf.data() + written, *n - written,
+                                 out_off < 0 ? -1 : out_off + done + written);
+      if (!w.ok()) {
+        if (done + written > 0) return done + written;
+        return w.error();
+      }
+      if (*w == 0) return done + written;
+      written += *w;
+    }
+    done += *n;
+    if (*n < want) break;
+  }
+  return done;
+}
+
+}  // namespace
+
+SyscallResult SysSendfile(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(auto out, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(auto in, GetFile(t, a.Int(1)));
+  if (!in->readable() || !out->writable()) return Errno(EBADF);
+  if (out->flags() & O_APPEND) return Errno(EINVAL);
+  int64_t off = -1;
+  if (!a.Addr(2).IsNull()) {
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(2), &off));
+    if (off < 0) return Errno(EINVAL);
+  }
+  size_t count = std::min<uint64_t>(a[3], kMaxRwCount);
+  ASSIGN_OR_RETURN_ERRNO(size_t n, CopyBetween(*in, off, *out, -1, count));
+  if (off >= 0) {
+    int64_t next = off + static_cast<int64_t>(n);
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), next));
+  }
+  return n;
+}
+
+SyscallResult SysCopyFileRange(Task& t, const SyscallArgs& a) {
+  if (a.Uint(5) != 0) return Errno(EINVAL);
+  ASSIGN_OR_RETURN_ERRNO(auto in, GetFile(t, a.Int(0)));
+  ASSIGN_OR_RETURN_ERRNO(auto out, GetFile(t, a.Int(2)));
+  if (!in->readable() || !out->writable() || (out->flags() & O_APPEND)) return Errno(EBADF);
+  vfs::Inode* ii = in->inode();
+  vfs::Inode* oi = out->inode();
+  if (ii == nullptr || oi == nullptr) return Errno(EINVAL);
+  if (ii->is_dir() || oi->is_dir()) return Errno(EISDIR);
+  if (!ii->is_regular() || !oi->is_regular()) return Errno(EINVAL);
+  int64_t in_off = -1, out_off = -1;
+  if (!a.Addr(1).IsNull()) {
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(1), &in_off));
+    if (in_off < 0) return Errno(EINVAL);
+  }
+  if (!a.Addr(3).IsNull()) {
+    RETURN_IF_ERRNO(t.CopyInObj(a.Addr(3), &out_off));
+    if (out_off < 0) return Errno(EINVAL);
+  }
+  size_t count = std::min<uint64_t>(a[4], kMaxRwCount);
+  if (ii == oi && in_off >= 0 && out_off >= 0 &&
+      static_cast<uint64_t>(in_off) < static_cast<uint64_t>(out_off) + count &&
+      static_cast<uint64_t>(out_off) < static_cast<uint64_t>(in_off) + count) {
+    return Errno(EINVAL);  // overlapping ranges of one file
+  }
+  ASSIGN_OR_RETURN_ERRNO(size_t n, CopyBetween(*in, in_off, *out, out_off, count));
+  if (in_off >= 0) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), in_off + static_cast<int64_t>(n)));
+  if (out_off >= 0) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), out_off + static_cast<int64_t>(n)));
+  return n;
 }
 
 }  // namespace sentry::syscalls

@@ -32,23 +32,25 @@ constexpr char kVersion[] = "#1 SMP PREEMPT_DYNAMIC sentry";
 
 namespace {
 
-// clone(2)/clone3(2): threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND) and
-// new processes with copy-on-write memory (no CLONE_VM).
+// clone(2)/clone3(2): threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND),
+// new processes with copy-on-write memory, and processes sharing the
+// caller's memory (CLONE_VM, as vfork and posix_spawn make them), with
+// CLONE_VFORK holding the caller until the child execs or exits.
 SyscallResult DoClone(Task& t, uint64_t flags, uint64_t stack, uint64_t parent_tid,
                       uint64_t child_tid, uint64_t tls) {
   if ((flags & L::kCLONE_THREAD) && !(flags & L::kCLONE_SIGHAND)) return Errno(EINVAL);
   if ((flags & L::kCLONE_SIGHAND) && !(flags & L::kCLONE_VM)) return Errno(EINVAL);
   if ((flags & L::kCLONE_THREAD) && (flags & L::kCLONE_NEWNS_ALL)) return Errno(EINVAL);
   if ((flags & L::kCLONE_PIDFD) && (flags & L::kCLONE_PARENT_SETTID)) return Errno(EINVAL);
-  if (flags & (L::kCLONE_VFORK | L::kCLONE_PIDFD | L::kCLONE_NEWNS_ALL)) {
-    return Errno(ENOSYS);  // vfork, pidfds and namespaces: not yet
+  if (flags & (L::kCLONE_PIDFD | L::kCLONE_NEWNS_ALL)) {
+    return Errno(ENOSYS);  // pidfds and namespaces: not yet
   }
   if (!(flags & L::kCLONE_THREAD)) {
-    if (flags & L::kCLONE_VM) return Errno(ENOSYS);  // a process sharing memory: not yet
     if ((flags & 0xff) > static_cast<uint64_t>(L::kNumSignals)) return Errno(EINVAL);
     return t.Fork(flags, stack, parent_tid, child_tid, tls);
   }
   if ((flags & 0xff) != 0) return Errno(EINVAL);  // no exit signal for threads
+  if (flags & L::kCLONE_VFORK) return Errno(EINVAL);
   return t.CloneThread(flags, stack, parent_tid, child_tid, tls);
 }
 

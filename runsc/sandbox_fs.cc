@@ -1,0 +1,97 @@
+#include "runsc/sandbox_fs.h"
+
+#include <fcntl.h>
+
+#include "sentry/fsimpl/dev/devfs.h"
+#include "sentry/fsimpl/dev/devices.h"
+#include "sentry/fsimpl/gofer/gofer_fs.h"
+#include "sentry/fsimpl/overlay/overlay.h"
+#include "sentry/fsimpl/proc/procfs.h"
+#include "sentry/fsimpl/sys/sysfs.h"
+#include "sentry/fsimpl/tmpfs/tmpfs.h"
+#include "util/status_macros.h"
+
+namespace runsc {
+
+namespace {
+
+namespace vfs = sentry::vfs;
+namespace fsimpl = sentry::fsimpl;
+
+// Root with every capability: the sandbox's own set-up.
+class SetupContext : public vfs::Context {
+ public:
+  explicit SetupContext(vfs::Path root) : root_(std::move(root)) {}
+  sentry::auth::Credentials creds() const override {
+    return sentry::auth::Credentials::ForIds(0, 0, {});
+  }
+  vfs::Path root() const override { return root_; }
+  vfs::Path cwd() const override { return root_; }
+  uint32_t umask() const override { return 022; }
+
+ private:
+  vfs::Path root_;
+};
+
+absl::Status MountAt(sentry::kernel::Kernel& k, SetupContext& ctx, const std::string& where,
+                     std::shared_ptr<vfs::Filesystem> fs, std::shared_ptr<vfs::Inode> root,
+                     uint32_t flags, const std::string& source, const std::string& options) {
+  auto at = k.vfs().MakeDirs(ctx, k.vfs().RootPath(), where, 0755);
+  if (!at.ok()) return util::ErrnoStatus(at.error().value(), "mountpoint " + where);
+  auto m = k.vfs().MountAt(*at, std::move(fs), std::move(root), flags, source, options);
+  if (!m.ok()) return util::ErrnoStatus(m.error().value(), "mount " + where);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
+                                                  const RootfsOptions& opts) {
+  SandboxFs out;
+  ASSIGN_OR_RETURN(out.gofer, StartGofer(opts.root, /*read_only=*/opts.overlay));
+  auto gofer_fs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
+      std::move(out.gofer.sentry_end), fsimpl::gofer::GoferOptions{.read_only = opts.overlay});
+  auto lower = gofer_fs->Root();
+  if (!lower.ok()) return util::ErrnoStatus(lower.error().value(), "attach to the gofer");
+  sentry::mm::MemoryFile& mf = k.memory_file();
+  if (opts.overlay) {
+    auto upper_fs = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
+        mf, fsimpl::tmpfs::TmpfsOptions{.mode = 0755});
+    auto upper = fsimpl::tmpfs::NewRoot(*upper_fs);
+    auto ofs = std::make_shared<fsimpl::overlay::OverlayFilesystem>(upper_fs, gofer_fs);
+    auto root = fsimpl::overlay::NewOverlayRoot(*ofs, upper, *lower);
+    k.vfs().SetRoot(ofs, root, 0, "overlay", "lowerdir=" + opts.root + ",upperdir=tmpfs");
+  } else {
+    k.vfs().SetRoot(gofer_fs, *lower, vfs::kMountReadOnly, opts.root, "ro");
+  }
+  SetupContext ctx(k.vfs().RootPath());
+
+  fsimpl::dev::RegisterDevices();
+  auto devfs = std::make_shared<fsimpl::dev::DevFilesystem>();
+  RETURN_IF_ERROR(MountAt(k, ctx, "/dev", devfs, fsimpl::dev::NewDevRoot(*devfs),
+                          vfs::kMountNoSuid | vfs::kMountNoExec, "none", "mode=755"));
+  auto shm = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
+      mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});
+  RETURN_IF_ERROR(MountAt(k, ctx, "/dev/shm", shm, fsimpl::tmpfs::NewRoot(*shm),
+                          vfs::kMountNoSuid | vfs::kMountNoDev, "shm", "mode=1777"));
+  auto procfs = std::make_shared<fsimpl::proc::ProcFilesystem>();
+  auto proc_root = fsimpl::proc::NewProcRoot(*procfs, k);
+  if (!proc_root.ok()) return util::ErrnoStatus(proc_root.error().value(), "procfs");
+  RETURN_IF_ERROR(MountAt(k, ctx, "/proc", procfs, *proc_root,
+                          vfs::kMountNoSuid | vfs::kMountNoDev | vfs::kMountNoExec, "proc", "rw"));
+  auto sysfs = std::make_shared<fsimpl::sys::SysFilesystem>();
+  RETURN_IF_ERROR(MountAt(k, ctx, "/sys", sysfs, fsimpl::sys::NewSysRoot(*sysfs),
+                          vfs::kMountReadOnly | vfs::kMountNoSuid | vfs::kMountNoDev |
+                              vfs::kMountNoExec,
+                          "sysfs", "ro"));
+  if (!opts.overlay) {
+    // A read-only root still gets a writable /tmp.
+    auto tmp = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
+        mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});
+    RETURN_IF_ERROR(MountAt(k, ctx, "/tmp", tmp, fsimpl::tmpfs::NewRoot(*tmp), vfs::kMountNoSuid,
+                            "tmpfs", "mode=1777"));
+  }
+  return out;
+}
+
+}  // namespace runsc

@@ -1,0 +1,37 @@
+// The file systems a sandbox starts with: the container's root, served by
+// a gofer process (read-only underneath, with a tmpfs overlay on top unless
+// the root is meant to be written), and the synthetic mounts every Linux
+// program expects: /proc, /dev (with /dev/shm and /dev/pts), /sys and a
+// tmpfs /tmp when the root has none of its own to write to.
+//
+//   ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(kernel, {.root = "/"}));
+//   ... kernel.Run() ...   // fs (and its gofer) must outlive the kernel's tasks
+#ifndef RUNSC_SANDBOX_FS_H_
+#define RUNSC_SANDBOX_FS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "runsc/gofer_process.h"
+#include "sentry/kernel/kernel.h"
+
+namespace runsc {
+
+struct RootfsOptions {
+  std::string root = "/";  // host directory served as the guest's /
+  // A tmpfs overlay takes every write, so the host tree is never modified.
+  // Without it the root is mounted read-only.
+  bool overlay = true;
+};
+
+struct SandboxFs {
+  GoferProcess gofer;
+};
+
+absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
+                                                  const RootfsOptions& opts);
+
+}  // namespace runsc
+
+#endif  // RUNSC_SANDBOX_FS_H_
