@@ -21,6 +21,10 @@
 //   --benchmark_min_time=SECONDS      time budget per benchmark, default 0.3;
 //                                     a trailing "s" is accepted
 //   --benchmark_filter=REGEX          run only benchmarks whose name matches
+//
+// The file benchmarks' files live in a fresh directory under /tmp
+// (fs_fixture.h); $BENCH_FILE_SIZE sets the size of the sequential read and
+// write (default 1 GiB).
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/utsname.h>
@@ -42,6 +46,7 @@
 #include <vector>
 
 #include "bench/bench_ops.h"
+#include "bench/fs_fixture.h"
 
 namespace bench {
 namespace {
@@ -93,6 +98,7 @@ struct Result {
   double real_ns = 0;                // per iteration
   std::optional<double> cpu_ns;      // per iteration, if CPU time was readable
   int64_t bytes_per_iteration = 0;   // 0: no bytes_per_second
+  std::string label;                 // Google Benchmark's label, e.g. the file size
   std::string error;                 // non-empty: the benchmark did not run
 };
 
@@ -110,10 +116,12 @@ class Suite {
   }
 
   // Times `body` for the budget and records the result.
-  void Run(const std::string& name, int64_t bytes_per_iteration, const Body& body) {
+  void Run(const std::string& name, int64_t bytes_per_iteration, const Body& body,
+           std::string label = "") {
     Result r;
     r.name = name;
     r.bytes_per_iteration = bytes_per_iteration;
+    r.label = std::move(label);
     Measure(body, r);
     results_.push_back(std::move(r));
   }
@@ -195,6 +203,108 @@ class Suite {
   std::vector<Result> results_;
 };
 
+// The file-system benchmarks; their files are made by FsFixture, outside the
+// timed loop, the first time a selected benchmark needs them.
+void RunFileSystem(Suite& suite) {
+  FsFixture& fs = FsFixture::Get();
+
+  if (suite.Selected("BM_OpenClose")) {
+    const std::string& path = fs.SmallFile();
+    if (path.empty()) {
+      suite.Skip("BM_OpenClose", fs.error());
+    } else {
+      suite.Run("BM_OpenClose", 0, [&path](int64_t n) {
+        for (int64_t i = 0; i < n; ++i) {
+          if (!OpenClose(path.c_str())) return false;
+        }
+        return true;
+      });
+    }
+  }
+
+  if (suite.Selected("BM_Stat")) {
+    const std::string& path = fs.SmallFile();
+    if (path.empty()) {
+      suite.Skip("BM_Stat", fs.error());
+    } else {
+      suite.Run("BM_Stat", 0, [&path](int64_t n) {
+        struct stat st {};
+        for (int64_t i = 0; i < n; ++i) {
+          if (!Stat(path.c_str(), &st)) return false;
+          DoNotOptimize(st);
+        }
+        return true;
+      });
+    }
+  }
+
+  // One iteration reads (or writes) the whole file, FileSize() bytes.
+  const std::string read_name = "BM_SeqReadFile/" + std::to_string(kFileChunk);
+  if (suite.Selected(read_name)) {
+    const uint64_t size = fs.FileSize();
+    const int fd = size == 0 ? -1 : fs.ReadFile();
+    if (fd < 0) {
+      suite.Skip(read_name, fs.error());
+    } else {
+      std::vector<char> buf(kFileChunk, 1);  // faulted in before timing
+      suite.Run(
+          read_name, static_cast<int64_t>(size),
+          [fd, size, &buf](int64_t n) {
+            for (int64_t i = 0; i < n; ++i) {
+              const int64_t got = ReadWholeFile(fd, buf.data(), buf.size());
+              if (got < 0) return false;
+              if (static_cast<uint64_t>(got) != size) {  // the file changed size?
+                errno = EIO;
+                return false;
+              }
+            }
+            return true;
+          },
+          SizeLabel(size));
+      fs.CloseReadFile();  // give the memory back before the next benchmark
+    }
+  }
+
+  const std::string write_name = "BM_SeqWriteFile/" + std::to_string(kFileChunk);
+  if (suite.Selected(write_name)) {
+    const uint64_t size = fs.FileSize();
+    const int fd = size == 0 ? -1 : fs.WriteFile();
+    if (fd < 0) {
+      suite.Skip(write_name, fs.error());
+    } else {
+      const std::vector<char> buf(kFileChunk, 'w');
+      suite.Run(
+          write_name, static_cast<int64_t>(size),
+          [fd, size, &buf](int64_t n) {
+            for (int64_t i = 0; i < n; ++i) {
+              if (!RewriteWholeFile(fd, buf.data(), buf.size(), size)) return false;
+            }
+            return true;
+          },
+          SizeLabel(size));
+      fs.CloseWriteFile();
+    }
+  }
+
+  const std::string dir_name = "BM_Getdents64/" + std::to_string(kDirEntries);
+  if (suite.Selected(dir_name)) {
+    const std::string& path = fs.Directory();
+    if (path.empty()) {
+      suite.Skip(dir_name, fs.error());
+    } else {
+      std::vector<char> buf(kDirentBuffer);
+      suite.Run(dir_name, 0, [&path, &buf](int64_t n) {
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t entries = ReadDirectory(path.c_str(), buf.data(), buf.size());
+          if (entries < 0) return false;
+          DoNotOptimize(entries);
+        }
+        return true;
+      });
+    }
+  }
+}
+
 void RunAll(Suite& suite) {
   const size_t page_size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
 
@@ -269,6 +379,8 @@ void RunAll(Suite& suite) {
       close(fd);
     }
   }
+
+  RunFileSystem(suite);
 }
 
 // ---- Output ----------------------------------------------------------------
@@ -342,6 +454,7 @@ void PrintJson(const std::vector<Result>& results, const char* argv0) {
       std::printf("      \"error_occurred\": true,\n");
       std::printf("      \"error_message\": %s,\n", JsonString(r.error).c_str());
     }
+    if (!r.label.empty()) std::printf("      \"label\": %s,\n", JsonString(r.label).c_str());
     std::printf("      \"iterations\": %" PRId64 ",\n", r.iterations);
     std::printf("      \"real_time\": %.3f,\n", r.real_ns);
     if (r.cpu_ns) std::printf("      \"cpu_time\": %.3f,\n", *r.cpu_ns);
@@ -379,6 +492,7 @@ void PrintConsole(const std::vector<Result>& results) {
                                (1024.0 * 1024.0);
       std::printf(" bytes_per_second=%.1fMi/s", mib_per_s);
     }
+    if (!r.label.empty()) std::printf(" %s", r.label.c_str());
     std::printf("\n");
   }
 }

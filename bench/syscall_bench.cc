@@ -1,13 +1,16 @@
 // System-call microbenchmarks on Google Benchmark.
 //
 //   build/bench/syscall_bench                          # natively
-//   build/runsc/runsc do build/bench/syscall_bench     # once dynamic programs run
-//   bench/compare.sh --program=syscall_bench           # both, side by side
+//   build/runsc/runsc do build/bench/syscall_bench     # in the sandbox
+//   bench/compare.sh                                   # both, side by side
+//   BENCH_FILE_SIZE=16M build/bench/syscall_bench      # smaller file benchmarks
 //
 // Every benchmark reports wall-clock time (UseRealTime): inside the sandbox the
 // work happens in the sentry, another process, so the guest's CPU time says
 // nothing. static_bench.cc times the same operations (bench_ops.h) without
-// Google Benchmark, for the sandbox while it only runs static programs.
+// Google Benchmark, linked -static (the fallback if dynamic programs stop
+// running in the sandbox). The file benchmarks' files are made by FsFixture
+// (fs_fixture.h) in a fresh directory under /tmp, before the timed loop.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,8 +18,10 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "bench/bench_ops.h"
+#include "bench/fs_fixture.h"
 
 namespace bench {
 namespace {
@@ -118,6 +123,108 @@ void BM_WriteDevNull(benchmark::State& state) {
   close(fd);
 }
 SYSCALL_BENCHMARK(BM_WriteDevNull);
+
+// ---- File system ----
+
+void BM_OpenClose(benchmark::State& state) {
+  FsFixture& fs = FsFixture::Get();
+  const std::string& path = fs.SmallFile();
+  if (path.empty()) {
+    state.SkipWithError(fs.error().c_str());
+    return;
+  }
+  for (auto _ : state) {
+    if (!OpenClose(path.c_str())) {
+      state.SkipWithError(ErrnoMessage("open/close").c_str());
+      break;
+    }
+  }
+}
+SYSCALL_BENCHMARK(BM_OpenClose);
+
+void BM_Stat(benchmark::State& state) {
+  FsFixture& fs = FsFixture::Get();
+  const std::string& path = fs.SmallFile();
+  if (path.empty()) {
+    state.SkipWithError(fs.error().c_str());
+    return;
+  }
+  struct stat st {};
+  for (auto _ : state) {
+    if (!Stat(path.c_str(), &st)) {
+      state.SkipWithError(ErrnoMessage("stat").c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(st);
+  }
+}
+SYSCALL_BENCHMARK(BM_Stat);
+
+// One iteration reads the whole file ($BENCH_FILE_SIZE, default 1 GiB) in
+// state.range(0)-byte reads. The file is written once and kept until exit.
+void BM_SeqReadFile(benchmark::State& state) {
+  FsFixture& fs = FsFixture::Get();
+  const uint64_t size = fs.FileSize();
+  const int fd = size == 0 ? -1 : fs.ReadFile();
+  if (fd < 0) {
+    state.SkipWithError(fs.error().c_str());
+    return;
+  }
+  std::vector<char> buf(static_cast<size_t>(state.range(0)), 1);  // faulted in before timing
+  for (auto _ : state) {
+    const int64_t got = ReadWholeFile(fd, buf.data(), buf.size());
+    if (got < 0 || static_cast<uint64_t>(got) != size) {
+      state.SkipWithError(got < 0 ? ErrnoMessage("read").c_str() : "short read");
+      break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
+  state.SetLabel(SizeLabel(size));
+}
+SYSCALL_BENCHMARK(BM_SeqReadFile)->Arg(kFileChunk);
+
+// One iteration empties the file and writes it again, $BENCH_FILE_SIZE bytes
+// in state.range(0)-byte writes.
+void BM_SeqWriteFile(benchmark::State& state) {
+  FsFixture& fs = FsFixture::Get();
+  const uint64_t size = fs.FileSize();
+  const int fd = size == 0 ? -1 : fs.WriteFile();
+  if (fd < 0) {
+    state.SkipWithError(fs.error().c_str());
+    return;
+  }
+  const std::vector<char> buf(static_cast<size_t>(state.range(0)), 'w');
+  for (auto _ : state) {
+    if (!RewriteWholeFile(fd, buf.data(), buf.size(), size)) {
+      state.SkipWithError(ErrnoMessage("write").c_str());
+      break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
+  state.SetLabel(SizeLabel(size));
+}
+SYSCALL_BENCHMARK(BM_SeqWriteFile)->Arg(kFileChunk);
+
+// One iteration opens the kDirEntries-entry directory, reads every entry with
+// getdents64 and closes it.
+void BM_Getdents64(benchmark::State& state) {
+  FsFixture& fs = FsFixture::Get();
+  const std::string& path = fs.Directory();
+  if (path.empty()) {
+    state.SkipWithError(fs.error().c_str());
+    return;
+  }
+  std::vector<char> buf(kDirentBuffer);
+  for (auto _ : state) {
+    const int64_t entries = ReadDirectory(path.c_str(), buf.data(), buf.size());
+    if (entries < 0) {
+      state.SkipWithError(ErrnoMessage("getdents64").c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(entries);
+  }
+}
+SYSCALL_BENCHMARK(BM_Getdents64)->Arg(kDirEntries);
 
 }  // namespace
 }  // namespace bench

@@ -40,6 +40,12 @@ class PathFile : public FileDescription {
     return Errno(EBADF);
   }
   ErrnoOr<std::shared_ptr<mm::Mappable>> GetMappable() override { return Errno(EBADF); }
+  ErrnoOrVoid Getdents(Context&, const std::function<bool(const Dirent&, int64_t)>&) override {
+    return Errno(EBADF);
+  }
+  ErrnoOrVoid Truncate(uint64_t) override { return Errno(EBADF); }
+  ErrnoOrVoid Allocate(int, uint64_t, uint64_t) override { return Errno(EBADF); }
+  ErrnoOrVoid Sync() override { return Errno(EBADF); }
 };
 
 // The caller's context with other credentials (access(2) checks with the
@@ -408,7 +414,7 @@ ErrnoOr<std::shared_ptr<FileDescription>> Vfs::Open(Context& ctx, const Start& s
       if (!(flags & O_NOFOLLOW)) rf |= kFollow;
       if (flags & O_DIRECTORY) rf |= kDirectory;
       ASSIGN_OR_RETURN_ERRNO(p, ResolveLocked(ctx, s, path, rf));
-      auto f = std::make_shared<PathFile>(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      auto f = std::make_shared<PathFile>(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
       f->set_path(std::move(p));
       return std::shared_ptr<FileDescription>(std::move(f));
     }
@@ -424,8 +430,10 @@ ErrnoOr<std::shared_ptr<FileDescription>> Vfs::Open(Context& ctx, const Start& s
       RETURN_IF_ERRNO(dir.dentry->inode()->Unlink(ctx, name, *d->inode()));
       DropChildLocked(*dir.dentry, name);
       d->deleted_ = true;
+      d->tmpfile_ = (flags & O_EXCL) ? Dentry::Tmpfile::kExclusive : Dentry::Tmpfile::kLinkable;
       p = Path{dir.mount, d};
       created = true;
+      flags &= ~(O_TMPFILE | O_EXCL);
     } else if (flags & O_CREAT) {
       ASSIGN_OR_RETURN_ERRNO(ParentAndName pn, ResolveParentLocked(ctx, s, path, resolve_flags));
       for (int links = 0;; ++links) {
@@ -478,7 +486,7 @@ ErrnoOr<std::shared_ptr<FileDescription>> Vfs::OpenResolved(Context& ctx, const 
   if (in.is_symlink()) return Errno(ELOOP);
   if ((flags & O_DIRECTORY) && !in.is_dir()) return Errno(ENOTDIR);
   if (in.is_dir() && (acc != O_RDONLY || (flags & O_TRUNC) || (flags & O_CREAT))) {
-    if (!((flags & O_TMPFILE) == O_TMPFILE)) return Errno(EISDIR);
+    return Errno(EISDIR);
   }
   if (acc == 3) return Errno(EINVAL);
   bool truncate = (flags & O_TRUNC) && in.is_regular() && !created;
@@ -498,7 +506,7 @@ ErrnoOr<std::shared_ptr<FileDescription>> Vfs::OpenResolved(Context& ctx, const 
     RETURN_IF_ERRNO(in.SetAttr(ctx, a));
   }
   ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<FileDescription> f,
-                         in.Open(ctx, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)));
+                         in.Open(ctx, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
   f->set_path(p);
   return f;
 }
@@ -569,13 +577,24 @@ ErrnoOrVoid Vfs::Link(Context& ctx, const Start& old_s, std::string_view old_pat
   if (old.mount != pn.parent.mount) return Errno(EXDEV);
   RETURN_IF_ERRNO(MayCreateLocked(ctx, pn.parent));
   // A file unlinked while open (nlink 0) can be linked back only if it was
-  // made with O_TMPFILE; Linux answers ENOENT otherwise. Approximated: a
-  // deleted dentry whose name is not a tmpfile's.
-  if (old.dentry->deleted() && old.dentry->name().rfind(".sk-tmpfile-", 0) != 0) {
+  // made with O_TMPFILE without O_EXCL; Linux answers ENOENT otherwise.
+  if (old.dentry->deleted() && old.dentry->tmpfile_ != Dentry::Tmpfile::kLinkable) {
     return Errno(ENOENT);
   }
   Inode& dir = *pn.parent.dentry->inode();
   RETURN_IF_ERRNO(dir.Link(ctx, pn.name, target));
+  if (old.dentry->tmpfile_ == Dentry::Tmpfile::kLinkable) {
+    // Named now: the open file's dentry is this name from here on.
+    {
+      absl::MutexLock dl(&old.dentry->mu_);
+      old.dentry->name_ = pn.name;
+      old.dentry->parent_ = pn.parent.dentry;
+    }
+    old.dentry->deleted_ = false;
+    old.dentry->tmpfile_ = Dentry::Tmpfile::kNo;
+    if (dir.CacheChildren()) pn.parent.dentry->children_[pn.name] = old.dentry;
+    return {};
+  }
   if (dir.CacheChildren()) {
     pn.parent.dentry->children_[pn.name] =
         std::make_shared<Dentry>(target, pn.name, pn.parent.dentry);
@@ -712,7 +731,8 @@ ErrnoOrVoid Vfs::SetAttr(Context& ctx, const Path& p, const SetAttrArgs& in_args
   ASSIGN_OR_RETURN_ERRNO(abi_linux::Stat st, in.Stat());
   const bool owner = c.fsuid == st.st_uid || c.HasCapability(kCapFowner);
   if (args.mask & (SetAttrArgs::kMode | SetAttrArgs::kUid | SetAttrArgs::kGid |
-                   SetAttrArgs::kSize | SetAttrArgs::kAtime | SetAttrArgs::kMtime)) {
+                   SetAttrArgs::kSize | SetAttrArgs::kAtime | SetAttrArgs::kMtime |
+                   SetAttrArgs::kChown)) {
     RETURN_IF_ERRNO(CheckWritable(p));
   }
   if (args.mask & SetAttrArgs::kMode) {
@@ -721,16 +741,13 @@ ErrnoOrVoid Vfs::SetAttr(Context& ctx, const Path& p, const SetAttrArgs& in_args
     if (!InGroup(c, gid) && !c.HasCapability(kCapFsetid)) args.mode &= ~uint32_t{S_ISGID};
     args.mode &= 07777;
   }
-  if (args.mask & (SetAttrArgs::kUid | SetAttrArgs::kGid)) {
+  if (args.mask & (SetAttrArgs::kUid | SetAttrArgs::kGid | SetAttrArgs::kChown)) {
     bool uid_change = (args.mask & SetAttrArgs::kUid) && args.uid != st.st_uid;
     bool gid_change = (args.mask & SetAttrArgs::kGid) && args.gid != st.st_gid;
     if (uid_change && !c.HasCapability(kCapChown)) return Errno(EPERM);
     if (gid_change && !c.HasCapability(kCapChown) &&
         !(c.fsuid == st.st_uid && InGroup(c, args.gid))) {
       return Errno(EPERM);
-    }
-    if ((args.mask & SetAttrArgs::kUid) && !(args.mask & SetAttrArgs::kGid) && !uid_change) {
-      // chown to the same owner still clears set-id bits below.
     }
     // Changing ownership of a non-directory drops its set-user-ID bit, and
     // its set-group-ID bit when group-executable (Linux's killpriv).
@@ -748,6 +765,8 @@ ErrnoOrVoid Vfs::SetAttr(Context& ctx, const Path& p, const SetAttrArgs& in_args
     if (in.is_dir()) return Errno(EISDIR);
     if (!in.is_regular()) return Errno(EINVAL);
   }
+  args.mask &= ~SetAttrArgs::kChown;
+  if (args.mask == 0) return {};
   return in.SetAttr(ctx, args);
 }
 

@@ -88,6 +88,9 @@ struct Dirent {
 struct SetAttrArgs {
   static constexpr uint32_t kMode = 1, kUid = 2, kGid = 4, kSize = 8, kAtime = 16, kMtime = 32,
                             kCtime = 64;
+  // chown(2) was called (even with -1, -1): set-id bits of a non-directory
+  // are dropped. Not passed on to file systems.
+  static constexpr uint32_t kChown = 128;
   uint32_t mask = 0;
   uint32_t mode = 0;  // permission bits and S_ISUID/S_ISGID/S_ISVTX
   uint32_t uid = 0, gid = 0;
@@ -243,6 +246,10 @@ class Dentry {
   // not exist.
   std::map<std::string, std::shared_ptr<Dentry>, std::less<>> children_;
   int mounts_ = 0;  // mounts whose mountpoint this is
+  // O_TMPFILE files: whether linkat(AT_EMPTY_PATH) may give them a name
+  // (not with O_EXCL).
+  enum class Tmpfile : uint8_t { kNo, kLinkable, kExclusive };
+  Tmpfile tmpfile_ = Tmpfile::kNo;
 };
 
 // Mount flags (MS_* values, as /proc/pid/mountinfo shows them).

@@ -15,6 +15,7 @@ namespace {
 
 using util::Errno;
 using util::ErrnoOr;
+using util::ErrnoOrVoid;
 
 // Bytes moved per step for large transfers.
 constexpr size_t kChunk = 64 << 10;
@@ -42,6 +43,18 @@ ErrnoOr<size_t> ZeroGuest(mm::MemoryManager& mm, const vfs::IoVec& dst) {
   return done;
 }
 
+// Fills `buf` with n bytes from the host's getrandom(2) pool.
+ErrnoOrVoid GetRandom(uint8_t* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = getrandom(buf + got, n - got, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Errno(errno);
+    got += static_cast<size_t>(r);
+  }
+  return {};
+}
+
 // The part every device shares: seeking leaves the position at 0 (Linux's
 // null_lseek for null, zero and full; noop_llseek for random).
 class DeviceFile : public vfs::FileDescription {
@@ -57,6 +70,8 @@ class NullFile : public DeviceFile {
   ErrnoOr<size_t> Write(mm::MemoryManager&, const vfs::IoVec& src, int64_t) override {
     return Total(src);
   }
+  ErrnoOr<size_t> ReadInternal(void*, size_t, int64_t) override { return 0; }
+  ErrnoOr<size_t> WriteInternal(const void*, size_t n, int64_t) override { return n; }
   std::string Name() const override { return "/dev/null"; }
 };
 
@@ -69,6 +84,11 @@ class ZeroFile : public DeviceFile {
   ErrnoOr<size_t> Write(mm::MemoryManager&, const vfs::IoVec& src, int64_t) override {
     return Total(src);
   }
+  ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t) override {
+    std::memset(buf, 0, n);
+    return n;
+  }
+  ErrnoOr<size_t> WriteInternal(const void*, size_t n, int64_t) override { return n; }
   ErrnoOr<std::shared_ptr<mm::Mappable>> GetMappable() override {
     static auto* zero = new std::shared_ptr<mm::Mappable>(std::make_shared<ZeroMappable>());
     return *zero;
@@ -84,6 +104,14 @@ class FullFile : public DeviceFile {
   }
   ErrnoOr<size_t> Write(mm::MemoryManager&, const vfs::IoVec& src, int64_t) override {
     if (Total(src) == 0) return 0;
+    return Errno(ENOSPC);
+  }
+  ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t) override {
+    std::memset(buf, 0, n);
+    return n;
+  }
+  ErrnoOr<size_t> WriteInternal(const void*, size_t n, int64_t) override {
+    if (n == 0) return 0;
     return Errno(ENOSPC);
   }
   std::string Name() const override { return "/dev/full"; }
@@ -103,12 +131,8 @@ class RandomFile : public DeviceFile {
       while (off < seg.len) {
         size_t want = std::min<uint64_t>(seg.len - off, kChunk);
         buf.resize(want);
-        size_t got = 0;
-        while (got < want) {
-          ssize_t n = getrandom(buf.data() + got, want - got, 0);
-          if (n < 0 && errno == EINTR) continue;
-          if (n < 0) return done ? ErrnoOr<size_t>(done) : Errno(errno);
-          got += n;
+        if (ErrnoOrVoid r = GetRandom(buf.data(), want); !r.ok()) {
+          return done ? ErrnoOr<size_t>(done) : r.error();
         }
         auto n = mm.CopyOut(seg.addr + off, buf.data(), want);
         if (!n.ok()) return done ? ErrnoOr<size_t>(done) : n.error();
@@ -138,6 +162,20 @@ class RandomFile : public DeviceFile {
     }
     return done;
   }
+  ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t) override {
+    auto* out = static_cast<uint8_t*>(buf);
+    size_t done = 0;
+    while (done < n) {
+      size_t want = std::min(n - done, kChunk);
+      if (ErrnoOrVoid r = GetRandom(out + done, want); !r.ok()) {
+        return done ? ErrnoOr<size_t>(done) : r.error();
+      }
+      done += want;
+      if (vfs::ShouldInterruptWait()) break;
+    }
+    return done;
+  }
+  ErrnoOr<size_t> WriteInternal(const void*, size_t n, int64_t) override { return n; }
   std::string Name() const override { return "/dev/urandom"; }
 };
 

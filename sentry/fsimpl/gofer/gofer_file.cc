@@ -1,5 +1,6 @@
 // Regular files on a gofer file system: opening (a host fd donated by the gofer), I/O straight
-// between that fd and guest memory, and private mappings read through a kept read-only fd.
+// between that fd and guest memory (or the sentry's, for sendfile and copy_file_range), and
+// private mappings read through a kept read-only fd.
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -115,6 +116,29 @@ ErrnoOr<size_t> GoferFile::Write(mm::MemoryManager& mm, const vfs::IoVec& src, i
   ErrnoOr<size_t> n = host::WriteFromGuest(fd_.get(), mm, src, offset);
   inode_->MarkStale();  // Size, mtime, ctime.
   return n;
+}
+
+ErrnoOr<size_t> GoferFile::ReadInternal(void* buf, size_t n, int64_t offset) {
+  if (!readable()) return Errno(EBADF);
+  ssize_t r;
+  do {
+    r = offset < 0 ? read(fd_.get(), buf, n) : pread(fd_.get(), buf, n, offset);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return Errno(errno);
+  return static_cast<size_t>(r);
+}
+
+ErrnoOr<size_t> GoferFile::WriteInternal(const void* buf, size_t n, int64_t offset) {
+  if (!writable()) return Errno(EBADF);
+  RETURN_IF_ERRNO(SyncAppendFlag());
+  ssize_t r;
+  do {
+    r = offset < 0 ? write(fd_.get(), buf, n) : pwrite(fd_.get(), buf, n, offset);
+  } while (r < 0 && errno == EINTR);
+  int err = errno;
+  inode_->MarkStale();  // Size, mtime, ctime.
+  if (r < 0) return Errno(err);
+  return static_cast<size_t>(r);
 }
 
 ErrnoOr<int64_t> GoferFile::Seek(int64_t offset, int whence) {

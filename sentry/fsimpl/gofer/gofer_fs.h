@@ -181,6 +181,8 @@ class GoferFile final : public vfs::FileDescription {
 
   ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) override;
   ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) override;
+  ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
+  ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   ErrnoOr<int64_t> Seek(int64_t offset, int whence) override;
   ErrnoOr<abi_linux::Stat> Stat() override;
   ErrnoOrVoid Truncate(uint64_t size) override;

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "abi/linux/termios.h"
 #include "absl/strings/str_cat.h"
@@ -30,10 +32,59 @@ size_t Total(const vfs::IoVec& v) {
   return n;
 }
 
+// Walks a guest I/O vector: each call moves the next bytes of it. Returns
+// how many were moved, fewer at a fault; EFAULT (or the copy's error) when
+// none could be.
+class GuestCursor {
+ public:
+  GuestCursor(mm::MemoryManager& mm, const vfs::IoVec& v) : mm_(mm), v_(v) {}
+
+  // Copies n bytes from `src` to the vector.
+  ErrnoOr<size_t> Out(const char* src, size_t n) {
+    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
+      return mm_.CopyOut(a, src + done, k);
+    });
+  }
+  // Copies n bytes from the vector to `dst`.
+  ErrnoOr<size_t> In(char* dst, size_t n) {
+    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
+      return mm_.CopyIn(a, dst + done, k);
+    });
+  }
+
+ private:
+  template <typename F>
+  ErrnoOr<size_t> Move(size_t len, F copy) {
+    size_t done = 0;
+    while (done < len && seg_ < v_.size()) {
+      size_t k = std::min<uint64_t>(len - done, v_[seg_].len - off_);
+      if (k == 0) {
+        ++seg_;
+        off_ = 0;
+        continue;
+      }
+      ErrnoOr<size_t> r = copy(v_[seg_].addr + off_, k, done);
+      if (!r.ok()) {
+        if (done == 0) return r.error();
+        return done;
+      }
+      done += *r;
+      off_ += *r;
+      if (*r < k) break;
+    }
+    if (done == 0 && len > 0) return Errno(EFAULT);
+    return done;
+  }
+
+  mm::MemoryManager& mm_;
+  const vfs::IoVec& v_;
+  size_t seg_ = 0;
+  uint64_t off_ = 0;
+};
+
 }  // namespace
 
-ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool nonblock) {
-  size_t want = Total(dst);
+ErrnoOr<size_t> Pipe::ReadWith(size_t want, bool nonblock, ReadCopy copy) {
   if (want == 0) return size_t{0};
   absl::MutexLock l(&mu_);
   while (buf_.empty()) {
@@ -47,29 +98,16 @@ ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool no
                              this),
                          kInterruptPoll);
   }
-  size_t done = 0;
-  for (const auto& seg : dst) {
-    if (done == buf_.size()) break;
-    size_t n = std::min<size_t>(seg.len, buf_.size() - done);
-    auto copied = mm.CopyOut(seg.addr, buf_.data() + done, n);
-    if (!copied.ok()) {
-      if (done == 0) return copied.error();
-      break;
-    }
-    done += *copied;
-    if (*copied < n) break;
-  }
+  ASSIGN_OR_RETURN_ERRNO(size_t done, copy(buf_.data(), std::min(want, buf_.size())));
   buf_.erase(0, done);
   return done;
 }
 
-ErrnoOr<size_t> Pipe::Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool nonblock) {
-  size_t want = Total(src);
+ErrnoOr<size_t> Pipe::WriteWith(size_t want, bool nonblock, WriteCopy copy) {
   absl::MutexLock l(&mu_);
   if (readers_ == 0) return Errno(EPIPE);
   if (want == 0) return size_t{0};
   size_t done = 0;
-  size_t seg = 0, seg_off = 0;
   while (done < want) {
     // Writes of at most PIPE_BUF bytes go in whole, never interleaved.
     size_t need = want <= kPipeBuf ? want : 1;
@@ -85,28 +123,42 @@ ErrnoOr<size_t> Pipe::Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool n
                            kInterruptPoll);
     }
     if (readers_ == 0) return done ? ErrnoOr<size_t>(done) : Errno(EPIPE);
-    size_t room = capacity_ - buf_.size();
-    while (room > 0 && seg < src.size()) {
-      size_t n = std::min<size_t>(room, src[seg].len - seg_off);
-      size_t old = buf_.size();
-      buf_.resize(old + n);
-      auto copied = mm.CopyIn(src[seg].addr + seg_off, buf_.data() + old, n);
-      if (!copied.ok() || *copied < n) {
-        buf_.resize(old + (copied.ok() ? *copied : 0));
-        done += copied.ok() ? *copied : 0;
-        if (done == 0) return Errno(EFAULT);
-        return done;
-      }
-      done += n;
-      room -= n;
-      seg_off += n;
-      if (seg_off == src[seg].len) {
-        ++seg;
-        seg_off = 0;
-      }
-    }
+    size_t n = std::min(capacity_ - buf_.size(), want - done);
+    size_t old = buf_.size();
+    buf_.resize(old + n);
+    ErrnoOr<size_t> copied = copy(buf_.data() + old, n);
+    size_t moved = copied.ok() ? *copied : 0;
+    buf_.resize(old + moved);
+    done += moved;
+    if (moved < n) return done ? ErrnoOr<size_t>(done) : Errno(EFAULT);
   }
   return done;
+}
+
+ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool nonblock) {
+  GuestCursor cur(mm, dst);
+  return ReadWith(Total(dst), nonblock, [&](const char* buf, size_t n) { return cur.Out(buf, n); });
+}
+
+ErrnoOr<size_t> Pipe::Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool nonblock) {
+  GuestCursor cur(mm, src);
+  return WriteWith(Total(src), nonblock, [&](char* buf, size_t n) { return cur.In(buf, n); });
+}
+
+ErrnoOr<size_t> Pipe::ReadInternal(void* dst, size_t n, bool nonblock) {
+  return ReadWith(n, nonblock, [&](const char* buf, size_t k) -> ErrnoOr<size_t> {
+    std::memcpy(dst, buf, k);
+    return k;
+  });
+}
+
+ErrnoOr<size_t> Pipe::WriteInternal(const void* src, size_t n, bool nonblock) {
+  const char* next = static_cast<const char*>(src);
+  return WriteWith(n, nonblock, [&](char* buf, size_t k) -> ErrnoOr<size_t> {
+    std::memcpy(buf, next, k);
+    next += k;
+    return k;
+  });
 }
 
 size_t Pipe::Buffered() {
@@ -200,6 +252,18 @@ ErrnoOr<size_t> PipeEnd::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int
   if (offset >= 0) return Errno(ESPIPE);
   if (!writer_) return Errno(EBADF);
   return pipe_->Write(mm, src, flags_ & O_NONBLOCK);
+}
+
+ErrnoOr<size_t> PipeEnd::ReadInternal(void* buf, size_t n, int64_t offset) {
+  if (offset >= 0) return Errno(ESPIPE);
+  if (!reader_) return Errno(EBADF);
+  return pipe_->ReadInternal(buf, n, flags_ & O_NONBLOCK);
+}
+
+ErrnoOr<size_t> PipeEnd::WriteInternal(const void* buf, size_t n, int64_t offset) {
+  if (offset >= 0) return Errno(ESPIPE);
+  if (!writer_) return Errno(EBADF);
+  return pipe_->WriteInternal(buf, n, flags_ & O_NONBLOCK);
 }
 
 ErrnoOr<abi_linux::Stat> PipeEnd::Stat() {

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "sentry/vfs/file_description.h"
 
@@ -38,6 +39,9 @@ class Pipe {
   // task must take a signal first.
   util::ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool nonblock);
   util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool nonblock);
+  // The same, to and from sentry memory (sendfile(2), copy_file_range(2)).
+  util::ErrnoOr<size_t> ReadInternal(void* dst, size_t n, bool nonblock);
+  util::ErrnoOr<size_t> WriteInternal(const void* src, size_t n, bool nonblock);
   size_t Buffered();
   void AddEnd(bool reader);
   void RemoveEnd(bool reader);
@@ -55,6 +59,17 @@ class Pipe {
   bool WaitForPeer(bool want_reader, uint64_t seen);
 
  private:
+  // Moves bytes between the pipe's buffer and the caller's memory: `n`
+  // bytes at `buf` (out of the buffer for a read, into it for a write),
+  // continuing where the previous call for the same transfer stopped.
+  // Returns how many were moved: fewer at a fault, an error (EFAULT) when
+  // none could be. Called with mu_ held; it must not take it.
+  using ReadCopy = absl::FunctionRef<util::ErrnoOr<size_t>(const char* buf, size_t n)>;
+  using WriteCopy = absl::FunctionRef<util::ErrnoOr<size_t>(char* buf, size_t n)>;
+  // The whole of read(2) and write(2) but the copying, for `want` bytes.
+  util::ErrnoOr<size_t> ReadWith(size_t want, bool nonblock, ReadCopy copy);
+  util::ErrnoOr<size_t> WriteWith(size_t want, bool nonblock, WriteCopy copy);
+
   const uint64_t ino_;
   absl::Mutex mu_;
   std::string buf_ ABSL_GUARDED_BY(mu_);
@@ -77,6 +92,8 @@ class PipeEnd : public vfs::FileDescription {
   util::ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) override;
   util::ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src,
                               int64_t offset) override;
+  util::ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
+  util::ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<abi_linux::Stat> Stat() override;
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;

@@ -203,47 +203,8 @@ ErrnoOr<uint64_t> RegularFile::SharedPage(uint64_t offset) {
   return page;
 }
 
-ErrnoOr<size_t> RegularFile::ReadAt(void* dst, size_t n, uint64_t offset) {
+ErrnoOr<size_t> RegularFile::ReadWith(size_t want, uint64_t offset, ReadCopy copy) {
   absl::ReaderMutexLock io(&io_mu_);
-  return ReadForMap(dst, n, offset);
-}
-
-ErrnoOr<size_t> RegularFile::WriteAt(const void* src, size_t n, uint64_t offset) {
-  absl::MutexLock io(&io_mu_);
-  if (offset >= kMaxFileSize) return Errno(EFBIG);
-  n = std::min<uint64_t>(n, kMaxFileSize - offset);
-  if (n == 0) return size_t{0};
-  {
-    absl::MutexLock l(&mu_);
-    if (offset + n > size_) ZeroTailLocked();
-  }
-  const auto* in = static_cast<const uint8_t*>(src);
-  size_t done = 0;
-  while (done < n) {
-    size_t batch = std::min<uint64_t>(n - done, kBatch);
-    ErrnoOr<std::vector<Chunk>> chunks = MapRange(offset + done, batch, true);
-    if (!chunks.ok()) {
-      if (done == 0) return chunks.error();
-      break;
-    }
-    size_t got = 0;
-    for (const Chunk& c : *chunks) {
-      std::memcpy(c.ptr, in + done + got, c.len);
-      got += c.len;
-    }
-    done += got;
-    absl::MutexLock l(&mu_);
-    GrowLocked(offset + done);
-    if (got < batch) break;  // out of space
-  }
-  TouchMtimeCtime();
-  return done;
-}
-
-ErrnoOr<size_t> RegularFile::ReadGuest(mm::MemoryManager& mm, const vfs::IoVec& dst,
-                                       uint64_t offset) {
-  absl::ReaderMutexLock io(&io_mu_);
-  size_t want = Total(dst);
   uint64_t size;
   {
     absl::MutexLock l(&mu_);
@@ -251,13 +212,12 @@ ErrnoOr<size_t> RegularFile::ReadGuest(mm::MemoryManager& mm, const vfs::IoVec& 
   }
   if (offset >= size || want == 0) return size_t{0};
   size_t n = std::min<uint64_t>(want, size - offset);
-  IoCursor cur(mm, dst);
   size_t done = 0;
   while (done < n) {
     ASSIGN_OR_RETURN_ERRNO(std::vector<Chunk> chunks,
                            MapRange(offset + done, std::min<uint64_t>(n - done, kBatch), false));
     for (const Chunk& c : chunks) {
-      ErrnoOr<size_t> r = cur.Out(c.ptr, c.len);
+      ErrnoOr<size_t> r = copy(c.ptr, c.len);
       if (!r.ok()) {
         if (done == 0) return r.error();
         return done;
@@ -269,10 +229,8 @@ ErrnoOr<size_t> RegularFile::ReadGuest(mm::MemoryManager& mm, const vfs::IoVec& 
   return done;
 }
 
-ErrnoOr<size_t> RegularFile::WriteGuest(mm::MemoryManager& mm, const vfs::IoVec& src,
-                                        uint64_t* offset, bool append) {
+ErrnoOr<size_t> RegularFile::WriteWith(size_t n, uint64_t* offset, bool append, WriteCopy copy) {
   absl::MutexLock io(&io_mu_);
-  size_t n = Total(src);
   uint64_t off;
   {
     absl::MutexLock l(&mu_);
@@ -283,7 +241,6 @@ ErrnoOr<size_t> RegularFile::WriteGuest(mm::MemoryManager& mm, const vfs::IoVec&
     n = std::min<uint64_t>(n, kMaxFileSize - off);
     if (off + n > size_) ZeroTailLocked();
   }
-  IoCursor cur(mm, src);
   size_t done = 0;
   ErrnoOr<size_t> result = size_t{0};
   while (done < n) {
@@ -296,7 +253,7 @@ ErrnoOr<size_t> RegularFile::WriteGuest(mm::MemoryManager& mm, const vfs::IoVec&
     bool stop = false;
     size_t got = 0;
     for (const Chunk& c : *chunks) {
-      ErrnoOr<size_t> r = cur.In(c.ptr, c.len);
+      ErrnoOr<size_t> r = copy(c.ptr, c.len);
       if (!r.ok()) {
         if (done == 0) result = r.error();
         stop = true;
@@ -320,6 +277,46 @@ ErrnoOr<size_t> RegularFile::WriteGuest(mm::MemoryManager& mm, const vfs::IoVec&
     return done;
   }
   return result;
+}
+
+ErrnoOr<size_t> RegularFile::ReadAt(void* dst, size_t n, uint64_t offset) {
+  auto* out = static_cast<uint8_t*>(dst);
+  return ReadWith(n, offset, [&](const uint8_t* page, size_t len) -> ErrnoOr<size_t> {
+    if (page != nullptr) {
+      std::memcpy(out, page, len);
+    } else {
+      std::memset(out, 0, len);
+    }
+    out += len;
+    return len;
+  });
+}
+
+ErrnoOr<size_t> RegularFile::WriteAt(const void* src, size_t n, uint64_t offset) {
+  return WriteAt(src, n, &offset, /*append=*/false);
+}
+
+ErrnoOr<size_t> RegularFile::WriteAt(const void* src, size_t n, uint64_t* offset, bool append) {
+  const auto* in = static_cast<const uint8_t*>(src);
+  return WriteWith(n, offset, append, [&](uint8_t* page, size_t len) -> ErrnoOr<size_t> {
+    std::memcpy(page, in, len);
+    in += len;
+    return len;
+  });
+}
+
+ErrnoOr<size_t> RegularFile::ReadGuest(mm::MemoryManager& mm, const vfs::IoVec& dst,
+                                       uint64_t offset) {
+  IoCursor cur(mm, dst);
+  return ReadWith(Total(dst), offset,
+                  [&](const uint8_t* page, size_t len) { return cur.Out(page, len); });
+}
+
+ErrnoOr<size_t> RegularFile::WriteGuest(mm::MemoryManager& mm, const vfs::IoVec& src,
+                                        uint64_t* offset, bool append) {
+  IoCursor cur(mm, src);
+  return WriteWith(Total(src), offset, append,
+                   [&](uint8_t* page, size_t len) { return cur.In(page, len); });
 }
 
 ErrnoOrVoid RegularFile::Truncate(uint64_t size) {
@@ -396,35 +393,57 @@ ErrnoOr<int64_t> RegularFile::SeekDataHole(int64_t offset, bool data) {
 
 // ---- RegularFileDescription ----
 
-ErrnoOr<size_t> RegularFileDescription::Read(mm::MemoryManager& mm, const vfs::IoVec& dst,
-                                             int64_t offset) {
+ErrnoOr<size_t> RegularFileDescription::ReadWith(
+    int64_t offset, absl::FunctionRef<ErrnoOr<size_t>(uint64_t off)> read) {
   if (!readable()) return Errno(EBADF);
   ErrnoOr<size_t> n = size_t{0};
   if (offset >= 0) {
-    n = file_->ReadGuest(mm, dst, offset);
+    n = read(offset);
   } else {
     absl::MutexLock l(&mu_);
-    n = file_->ReadGuest(mm, dst, pos_);
+    n = read(pos_);
     if (n.ok()) pos_ += *n;
   }
   if (n.ok() && !(flags_ & O_NOATIME)) file_->TouchAtime();
   return n;
 }
 
-ErrnoOr<size_t> RegularFileDescription::Write(mm::MemoryManager& mm, const vfs::IoVec& src,
-                                              int64_t offset) {
+ErrnoOr<size_t> RegularFileDescription::WriteWith(
+    int64_t offset, absl::FunctionRef<ErrnoOr<size_t>(uint64_t* off, bool append)> write) {
   if (!writable()) return Errno(EBADF);
   // pwrite on an O_APPEND file appends, as on Linux.
   bool append = flags_ & O_APPEND;
   if (offset >= 0) {
     uint64_t off = offset;
-    return file_->WriteGuest(mm, src, &off, append);
+    return write(&off, append);
   }
   absl::MutexLock l(&mu_);
   uint64_t off = pos_;
-  ASSIGN_OR_RETURN_ERRNO(size_t n, file_->WriteGuest(mm, src, &off, append));
+  ASSIGN_OR_RETURN_ERRNO(size_t n, write(&off, append));
   pos_ = static_cast<int64_t>(off + n);
   return n;
+}
+
+ErrnoOr<size_t> RegularFileDescription::Read(mm::MemoryManager& mm, const vfs::IoVec& dst,
+                                             int64_t offset) {
+  return ReadWith(offset, [&](uint64_t off) { return file_->ReadGuest(mm, dst, off); });
+}
+
+ErrnoOr<size_t> RegularFileDescription::Write(mm::MemoryManager& mm, const vfs::IoVec& src,
+                                              int64_t offset) {
+  return WriteWith(offset, [&](uint64_t* off, bool append) {
+    return file_->WriteGuest(mm, src, off, append);
+  });
+}
+
+ErrnoOr<size_t> RegularFileDescription::ReadInternal(void* buf, size_t n, int64_t offset) {
+  return ReadWith(offset, [&](uint64_t off) { return file_->ReadAt(buf, n, off); });
+}
+
+ErrnoOr<size_t> RegularFileDescription::WriteInternal(const void* buf, size_t n, int64_t offset) {
+  return WriteWith(offset, [&](uint64_t* off, bool append) {
+    return file_->WriteAt(buf, n, off, append);
+  });
 }
 
 ErrnoOr<int64_t> RegularFileDescription::Seek(int64_t offset, int whence) {

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "sentry/fsimpl/tmpfs/tmpfs.h"
 #include "sentry/mm/mappable.h"
 #include "sentry/vfs/file_description.h"
@@ -44,6 +45,9 @@ class RegularFile : public TmpfsInode, public mm::Mappable {
   // Writes n bytes at `offset`, growing the file; short (or ENOSPC) when
   // the file system is full.
   ErrnoOr<size_t> WriteAt(const void* src, size_t n, uint64_t offset);
+  // The same with WriteGuest's interface: appends when `append` (and
+  // reports where the write started in *offset).
+  ErrnoOr<size_t> WriteAt(const void* src, size_t n, uint64_t* offset, bool append);
   uint64_t size();
   // Pages allocated now.
   uint64_t pages();
@@ -81,6 +85,17 @@ class RegularFile : public TmpfsInode, public mm::Mappable {
     uint8_t* ptr;
     size_t len;
   };
+  // Moves `len` bytes between the file's data at `page` (nullptr: a hole,
+  // read as zeros) and the caller's memory, continuing where the previous
+  // call of the same transfer stopped. Returns how many were moved: fewer
+  // at a fault, an error when none could be.
+  using ReadCopy = absl::FunctionRef<ErrnoOr<size_t>(const uint8_t* page, size_t len)>;
+  using WriteCopy = absl::FunctionRef<ErrnoOr<size_t>(uint8_t* page, size_t len)>;
+  // The reads and writes of both worlds, but for the copying: up to `want`
+  // bytes at `offset` (short at end of file); `n` bytes at *offset or
+  // appended.
+  ErrnoOr<size_t> ReadWith(size_t want, uint64_t offset, ReadCopy copy);
+  ErrnoOr<size_t> WriteWith(size_t n, uint64_t* offset, bool append, WriteCopy copy);
   // The pages behind [offset, offset+n), allocating missing ones if
   // `allocate` (stopping early, with a shorter total, when the file system
   // fills up after some pages). io_mu_ held: no page found is freed before
@@ -108,6 +123,8 @@ class RegularFileDescription : public vfs::FileDescription {
 
   ErrnoOr<size_t> Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t offset) override;
   ErrnoOr<size_t> Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t offset) override;
+  ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
+  ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   ErrnoOr<int64_t> Seek(int64_t offset, int whence) override;
   // The inode the VFS opened (an overlay's, say) once the path is set;
   // before that, the tmpfs file's own attributes.
@@ -121,6 +138,12 @@ class RegularFileDescription : public vfs::FileDescription {
   const std::shared_ptr<RegularFile>& file() const { return file_; }
 
  private:
+  // read(2)/pread(2) and write(2)/pwrite(2) around a transfer at a file
+  // offset: access checks, the position, O_APPEND, atime.
+  ErrnoOr<size_t> ReadWith(int64_t offset, absl::FunctionRef<ErrnoOr<size_t>(uint64_t off)> read);
+  ErrnoOr<size_t> WriteWith(int64_t offset,
+                            absl::FunctionRef<ErrnoOr<size_t>(uint64_t* off, bool append)> write);
+
   const std::shared_ptr<RegularFile> file_;
   absl::Mutex mu_;  // the file position lock
   int64_t pos_ ABSL_GUARDED_BY(mu_) = 0;

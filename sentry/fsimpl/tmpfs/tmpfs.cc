@@ -283,12 +283,8 @@ ErrnoOrVoid Directory::Link(vfs::Context&, const std::string& name,
   auto t = std::dynamic_pointer_cast<TmpfsInode>(target);
   if (t == nullptr || &t->fs() != &fs()) return Errno(EXDEV);
   if (t->is_dir()) return Errno(EPERM);
-  {
-    // A file whose last name is gone cannot get a new one (no O_TMPFILE
-    // files here: those are linked by the VFS as ordinary files).
-    ASSIGN_OR_RETURN_ERRNO(abi_linux::Stat st, t->Stat());
-    if (st.st_nlink == 0) return Errno(ENOENT);
-  }
+  // Whether a file whose last name is gone may get a new one (O_TMPFILE
+  // files may) is the VFS's decision.
   {
     absl::MutexLock l(&mu_);
     if (nlink_ == 0) return Errno(ENOENT);

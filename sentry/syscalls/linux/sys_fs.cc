@@ -36,6 +36,7 @@ vfs::Vfs& Vfs(Task& t) { return t.kernel().vfs(); }
 // else the directory dirfd is open on. With allow_empty, an empty path
 // names dirfd itself (any file).
 ErrnoOr<vfs::Start> StartAt(Task& t, int dirfd, const std::string& path, bool allow_empty = false) {
+  if (path.empty() && !allow_empty) return Errno(ENOENT);
   if (!path.empty() && path[0] == '/') return vfs::Start{t.root()};
   if (dirfd == kAtFdcwd) return vfs::Start{t.cwd()};
   auto f = t.fds().Get(dirfd);
@@ -478,6 +479,7 @@ vfs::SetAttrArgs ModeArgs(uint32_t mode) {
 
 vfs::SetAttrArgs OwnerArgs(uint32_t uid, uint32_t gid) {
   vfs::SetAttrArgs s;
+  s.mask = vfs::SetAttrArgs::kChown;
   if (uid != ~0u) {
     s.mask |= vfs::SetAttrArgs::kUid;
     s.uid = uid;

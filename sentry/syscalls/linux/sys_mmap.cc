@@ -13,6 +13,34 @@ namespace sentry::syscalls {
 
 namespace L = abi_linux;
 
+namespace {
+
+// A file mapping as the mapping process named the file: /proc/pid/maps
+// shows the device and inode its fstat reports (an overlay file's, not its
+// layer's) and its path.
+class NamedMappable : public mm::Mappable {
+ public:
+  NamedMappable(std::shared_ptr<mm::Mappable> inner, std::string name, uint64_t dev, uint64_t ino)
+      : inner_(std::move(inner)), name_(std::move(name)), dev_(dev), ino_(ino) {}
+  uint64_t MappableSize() override { return inner_->MappableSize(); }
+  ErrnoOr<size_t> ReadForMap(void* dst, size_t len, uint64_t offset) override {
+    return inner_->ReadForMap(dst, len, offset);
+  }
+  bool CanMapShared() const override { return inner_->CanMapShared(); }
+  ErrnoOr<uint64_t> SharedPage(uint64_t offset) override { return inner_->SharedPage(offset); }
+  void MarkDirty() override { inner_->MarkDirty(); }
+  std::string MapName() const override { return name_; }
+  uint64_t MapDev() const override { return dev_; }
+  uint64_t MapIno() const override { return ino_; }
+
+ private:
+  const std::shared_ptr<mm::Mappable> inner_;
+  const std::string name_;
+  const uint64_t dev_, ino_;
+};
+
+}  // namespace
+
 SyscallResult SysBrk(Task& t, const SyscallArgs& a) { return t.mm().Brk(a[0]); }
 
 SyscallResult SysMmap(Task& t, const SyscallArgs& a) {
@@ -50,7 +78,12 @@ SyscallResult SysMmap(Task& t, const SyscallArgs& a) {
     if (off > (uint64_t{1} << 62)) return Errno(EOVERFLOW);
     ASSIGN_OR_RETURN_ERRNO(opts.mappable, f->GetMappable());
     opts.file_offset = off;
-    if (f->path().valid()) opts.name = t.kernel().vfs().PathName(t.root(), f->path());
+    if (f->path().valid()) {
+      std::string name = t.kernel().vfs().PathName(t.root(), f->path());
+      ASSIGN_OR_RETURN_ERRNO(L::Stat st, StatFile(*f));
+      opts.mappable =
+          std::make_shared<NamedMappable>(std::move(opts.mappable), name, st.st_dev, st.st_ino);
+    }
     if (shared && !f->writable()) opts.max_prot &= ~L::kPROT_WRITE;
     if (f->path().valid() && (f->path().mount->flags() & vfs::kMountNoExec)) {
       if (prot & L::kPROT_EXEC) return Errno(EPERM);

@@ -136,6 +136,8 @@ SyscallResult SysLseek(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, a.Int(0)));
   int whence = a.Int(2);
   if (whence < SEEK_SET || whence > SEEK_HOLE) return Errno(EINVAL);
+  // Searching for data or a hole from before the start finds nothing.
+  if ((whence == SEEK_DATA || whence == SEEK_HOLE) && a.Long(1) < 0) return Errno(ENXIO);
   return f->Seek(a.Long(1), whence);
 }
 
