@@ -5,9 +5,13 @@
 #   bench/compare.sh [OPTIONS] [RUNSC] [-- BENCHMARK_ARGS...]
 #
 #   RUNSC                    our runsc (default: build/runsc/runsc in this repo)
-#   --program=NAME|PATH      static_bench (default) or syscall_bench, looked up
-#                            in build/bench/, or a path to any program printing
-#                            Google Benchmark JSON
+#   --program=NAME|PATH      auto (default), syscall_bench or static_bench,
+#                            looked up in build/bench/, or a path to any program
+#                            printing Google Benchmark JSON. auto: syscall_bench
+#                            (Google Benchmark, dynamically linked) if it is
+#                            built and starts in the sandbox (checked with
+#                            `RUNSC do syscall_bench --benchmark_list_tests`),
+#                            otherwise static_bench
 #   --build-dir=DIR          where the build is (default: build/ in this repo)
 #   --repeat=N               run each side N times, interleaved, and report the
 #                            median of the N results (default 1)
@@ -19,11 +23,17 @@
 #   --taskset=CPUS           run every side under `taskset -c CPUS` (e.g. 0:
 #                            the sentry and the guest then share one CPU, which
 #                            makes each ptrace round trip much cheaper here)
+#   --file-size=SIZE         size of the file BM_SeqReadFile reads and
+#                            BM_SeqWriteFile writes (exported as
+#                            BENCH_FILE_SIZE; e.g. 256M, 1G; default: the
+#                            programs' own default, 1 GiB)
 #   -- ARGS                  passed to the benchmark program on every run
 #                            (e.g. -- --benchmark_filter=Getpid)
 #
 # Every run gets --benchmark_format=json. The ratio is sandbox ns/op divided by
 # native ns/op: 10x means an operation costs ten times as much in the sandbox.
+# Benchmarks that report bytes per second (the sequential file I/O, the mmap
+# touch ones) are listed again below the table in MiB/s.
 #
 # Exit status: 0 if the native run succeeded, whatever happened in the sandbox
 # (a failed sandboxed run is reported and its column left empty); 1 if the
@@ -34,7 +44,7 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/.." && pwd)
 
 build_dir=$repo_root/build
-program=static_bench
+program=auto
 runsc=
 repeat=1
 gvisor=
@@ -42,6 +52,7 @@ gvisor_flags=
 gvisor_flags_set=0
 program_args=()
 taskset_cpus=
+file_size=
 
 usage() {
   sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "${BASH_SOURCE[0]}" >&2
@@ -56,6 +67,7 @@ while [[ $# -gt 0 ]]; do
     --gvisor=*) gvisor=${1#*=} ;;
     --gvisor-flags=*) gvisor_flags=${1#*=}; gvisor_flags_set=1 ;;
     --taskset=*) taskset_cpus=${1#*=} ;;
+    --file-size=*) file_size=${1#*=} ;;
     -h|--help) usage ;;
     --) shift; program_args=("$@"); break ;;
     -*) echo "compare.sh: unknown option $1" >&2; usage ;;
@@ -73,16 +85,15 @@ if ! [[ $repeat =~ ^[1-9][0-9]*$ ]]; then
   echo "compare.sh: --repeat wants a positive integer, got '$repeat'" >&2
   exit 2
 fi
+if [[ -n $file_size ]]; then
+  if ! [[ $file_size =~ ^[1-9][0-9]*([KkMmGg]([Ii]?[Bb])?)?$ ]]; then
+    echo "compare.sh: --file-size wants a size such as 256M or 1G, got '$file_size'" >&2
+    exit 2
+  fi
+  # Every side inherits it: runsc do passes the caller's environment on.
+  export BENCH_FILE_SIZE=$file_size
+fi
 [[ -n $runsc ]] || runsc=$build_dir/runsc/runsc
-if [[ $program == */* ]]; then
-  program_path=$program
-else
-  program_path=$build_dir/bench/$program
-fi
-if [[ ! -x $program_path ]]; then
-  echo "compare.sh: $program_path is not built: ninja -C $build_dir $(basename "$program_path")" >&2
-  exit 1
-fi
 if ! command -v python3 >/dev/null; then
   echo "compare.sh: python3 is needed to read the JSON output" >&2
   exit 1
@@ -94,6 +105,30 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+if [[ $program == auto ]]; then
+  # Prefer syscall_bench (Google Benchmark) when the sandbox can run it; a
+  # listing of its benchmarks is enough to know that it loads and starts.
+  program_path=$build_dir/bench/syscall_bench
+  if [[ ! -x $program_path ]]; then
+    echo "compare.sh: $program_path is not built; using static_bench" >&2
+    program_path=$build_dir/bench/static_bench
+  elif [[ -x $runsc ]] &&
+       ! "$runsc" do "$program_path" --benchmark_list_tests=true >/dev/null 2>"$tmp/probe.err"; then
+    echo "compare.sh: syscall_bench does not start under $runsc do; using static_bench." \
+      "The attempt's stderr ends with:" >&2
+    tail -n 5 "$tmp/probe.err" | sed 's/^/    /' >&2
+    program_path=$build_dir/bench/static_bench
+  fi
+elif [[ $program == */* ]]; then
+  program_path=$program
+else
+  program_path=$build_dir/bench/$program
+fi
+if [[ ! -x $program_path ]]; then
+  echo "compare.sh: $program_path is not built: ninja -C $build_dir $(basename "$program_path")" >&2
+  exit 1
+fi
 
 args=("${program_args[@]}" --benchmark_format=json)
 
@@ -140,7 +175,8 @@ if [[ -n $taskset_cpus ]] && ! taskset -c "$taskset_cpus" true; then
   echo "compare.sh: taskset -c $taskset_cpus does not work here" >&2
   exit 2
 fi
-echo "compare.sh: $program_path, $repeat run(s) per side${taskset_cpus:+, on CPUs $taskset_cpus}" >&2
+echo "compare.sh: $program_path, $repeat run(s) per side${taskset_cpus:+, on CPUs $taskset_cpus}," \
+  "file benchmarks on ${BENCH_FILE_SIZE:-the default 1 GiB}" >&2
 for ((n = 1; n <= repeat; n++)); do
   echo "compare.sh: run $n/$repeat: native" >&2
   run_side native "$n" "$program_path"
@@ -156,8 +192,8 @@ for ((n = 1; n <= repeat; n++)); do
     if [[ $status != 0 ]]; then
       report_failure sandbox "$n" "sandboxed ($runsc do)" "$status"
       if LC_ALL=C readelf -l "$program_path" 2>/dev/null | grep -q 'Requesting program interpreter'; then
-        echo "compare.sh: $(basename "$program_path") is dynamically linked, and the sandbox" \
-          "cannot run dynamic programs yet: use --program=static_bench (the default)." >&2
+        echo "compare.sh: $(basename "$program_path") is dynamically linked; if this sandbox" \
+          "cannot run it, try --program=static_bench." >&2
       fi
       sandbox_ok=0
     fi
@@ -194,8 +230,9 @@ def short_name(name):
 
 
 def load(side):
-    """{name: median ns/op} and {name: error} over the side's runs, in order."""
-    times, errors, order = {}, {}, []
+    """{name: median ns/op}, {name: error}, names in order, {name: median
+    bytes/s} and {name: label} over the side's runs."""
+    times, errors, order, rates, labels = {}, {}, [], {}, {}
     for n in range(1, repeat + 1):
         path = f"{tmp}/{side}.{n}.json"
         try:
@@ -222,9 +259,14 @@ def load(side):
                 continue
             ns = b["real_time"] * TO_NS[b.get("time_unit", "ns")]
             per_run.setdefault(name, []).append(ns)
+            if b.get("bytes_per_second"):
+                rates.setdefault(name, []).append(float(b["bytes_per_second"]))
+            if b.get("label"):
+                labels[name] = b["label"]
         for name, values in per_run.items():
             times.setdefault(name, []).append(statistics.median(values))
-    return {k: statistics.median(v) for k, v in times.items()}, errors, order
+    return ({k: statistics.median(v) for k, v in times.items()}, errors, order,
+            {k: statistics.median(v) for k, v in rates.items()}, labels)
 
 
 data = {}
@@ -268,6 +310,18 @@ for name in names:
     if native is None and name in data["native"][1]:
         notes.append(f"{name} (native): {data['native'][1][name]}")
     print(f"{name:<{width}}" + "".join(cell(c, w) for c, w in zip(row, widths[1:])))
+# Throughput, for the benchmarks that report bytes per second.
+rated = [n for n in names if any(n in data[s][3] for s in sides)]
+if rated:
+    print()
+    label_of = {n: next((data[s][4][n] for s in sides if n in data[s][4]), "") for n in rated}
+    rows = [(f"{n} ({label_of[n]})" if label_of[n] else n) for n in rated]
+    rwidth = max([len("throughput, MiB/s")] + [len(r) for r in rows]) + 2
+    print(f"{'throughput, MiB/s':<{rwidth}}" + "".join(cell(s, 13) for s in sides))
+    for n, r in zip(rated, rows):
+        vals = [data[s][3].get(n) for s in sides]
+        print(f"{r:<{rwidth}}" +
+              "".join(cell(f"{v / 2**20:.1f}" if v else "-", 13) for v in vals))
 for note in notes:
     print(f"  note: {note}")
 if "sandbox" not in sides:

@@ -136,6 +136,9 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   tg->AddTask(t);
   tasks_[tid] = t;
   init_ = tg.get();
+  // The first process leads its own session and group.
+  tg->set_pgid(tid);
+  tg->set_sid(tid);
   thread_groups_.push_back(std::move(tg));
   all_tasks_.push_back(std::move(task));
   ++live_tasks_;
@@ -290,7 +293,8 @@ util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, bool nohan
     for (ThreadGroup* child : me.children) {
       if (child->reaped) continue;
       bool match = pid == -1 || (pid > 0 && child->pid() == pid) ||
-                   (pid == 0 || pid < -1);  // process groups: every child for now
+                   (pid == 0 && child->pgid() == me.pgid()) ||
+                   (pid < -1 && child->pgid() == -pid);
       if (!match) continue;
       any = true;
       if (!child->zombie) continue;
@@ -326,6 +330,8 @@ util::ErrnoOr<Task*> Kernel::NewProcess(Task& parent, bool clone_parent, int exi
   for (int sig = 1; sig <= abi_linux::kNumSignals; ++sig) tg->set_sigaction(sig, ptg.sigaction(sig));
   tg->set_exe_path(ptg.exe_path());
   tg->exit_signal = exit_signal;
+  tg->set_pgid(ptg.pgid());
+  tg->set_sid(ptg.sid());
   owner->children.push_back(tg.get());
   auto task = std::make_unique<Task>(*this, *tg, pid, std::move(mm), std::move(fds), std::move(fs));
   Task* t = task.get();
@@ -367,6 +373,66 @@ std::vector<ThreadGroup*> Kernel::ThreadGroups() {
 bool Kernel::IsZombie(const ThreadGroup& tg) {
   absl::MutexLock l(&mu_);
   return tg.zombie;
+}
+
+// ---- Process groups and sessions ----
+
+util::ErrnoOrVoid Kernel::SetPgid(Task& caller, int pid, int pgid) {
+  if (pgid < 0) return util::Errno(EINVAL);
+  ThreadGroup& me = caller.thread_group();
+  absl::MutexLock l(&mu_);
+  ThreadGroup* target = nullptr;
+  if (pid == 0 || pid == me.pid()) {
+    target = &me;
+  } else {
+    for (ThreadGroup* c : me.children) {
+      if (c->pid() == pid && !c->reaped) target = c;
+    }
+    if (target == nullptr) return util::Errno(ESRCH);
+    if (target->sid() != me.sid()) return util::Errno(EPERM);
+    if (target->did_exec) return util::Errno(EACCES);
+  }
+  if (pgid == 0) pgid = target->pid();
+  if (target->sid() == target->pid()) return util::Errno(EPERM);  // a session leader
+  if (pgid != target->pid()) {
+    // Joining a group: it must exist in the same session.
+    bool found = false;
+    for (auto& tg : thread_groups_) {
+      if (!tg->reaped && tg->pgid() == pgid && tg->sid() == me.sid()) found = true;
+    }
+    if (!found) return util::Errno(EPERM);
+  }
+  target->set_pgid(pgid);
+  return {};
+}
+
+util::ErrnoOr<int> Kernel::SetSid(Task& caller) {
+  ThreadGroup& me = caller.thread_group();
+  absl::MutexLock l(&mu_);
+  for (auto& tg : thread_groups_) {
+    if (!tg->reaped && tg->pgid() == me.pid()) return util::Errno(EPERM);  // a group leader
+  }
+  me.set_sid(me.pid());
+  me.set_pgid(me.pid());
+  return me.pid();
+}
+
+std::vector<ThreadGroup*> Kernel::ProcessGroup(int pgid) {
+  absl::MutexLock l(&mu_);
+  std::vector<ThreadGroup*> out;
+  for (auto& tg : thread_groups_) {
+    if (!tg->reaped && !tg->zombie && tg->pgid() == pgid) out.push_back(tg.get());
+  }
+  return out;
+}
+
+std::vector<ThreadGroup*> Kernel::LiveProcesses() {
+  absl::MutexLock l(&mu_);
+  std::vector<ThreadGroup*> out;
+  for (auto& tg : thread_groups_) {
+    if (!tg->reaped && !tg->zombie) out.push_back(tg.get());
+  }
+  return out;
 }
 
 }  // namespace sentry::kernel

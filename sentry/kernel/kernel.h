@@ -107,6 +107,16 @@ class Kernel {
   };
   util::ErrnoOr<WaitResult> Wait(Task& waiter, int pid, bool nohang, bool reap);
 
+  // ---- Process groups and sessions ----
+  // setpgid(2) by `caller`: pid 0 is the caller, pgid 0 is pid.
+  util::ErrnoOrVoid SetPgid(Task& caller, int pid, int pgid);
+  // setsid(2): the caller's process becomes a session and group leader.
+  util::ErrnoOr<int> SetSid(Task& caller);
+  // Every process in group pgid (not reaped, not a zombie).
+  std::vector<ThreadGroup*> ProcessGroup(int pgid);
+  // Every live process (kill(-1)).
+  std::vector<ThreadGroup*> LiveProcesses();
+
   // ---- PID namespace ----
   Task* TaskByTid(int tid);
   ThreadGroup* ThreadGroupByPid(int pid);

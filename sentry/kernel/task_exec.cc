@@ -74,6 +74,7 @@ ErrnoOrVoid Task::Exec(int dirfd, const std::string& path, std::vector<std::stri
   std::memcpy(control_.comm, img.comm.data(), std::min(img.comm.size(), sizeof(control_.comm) - 1));
   tg_.set_exe_path(img.exe_name);
   tg_.set_exe(img.exe);
+  tg_.did_exec.store(true);
 
   regs_ = kernel_.platform().InitialRegs();
   regs_.rip = loaded.entry;

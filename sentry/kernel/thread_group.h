@@ -125,7 +125,20 @@ class ThreadGroup {
   int exit_signal = 0;   // sent to the parent at exit (SIGCHLD for fork)
   bool zombie = false;   // every thread has exited; waiting to be reaped
   bool reaped = false;
+  std::atomic<bool> did_exec{false};  // setpgid on a child that has execed: EACCES
   void set_parent(ThreadGroup* p) { parent_.store(p); }
+  // Process group and session ids: changed under Kernel::mu_ (setpgid,
+  // setsid), readable at any time.
+  int pgid() const { return pgid_.load(); }
+  int sid() const { return sid_.load(); }
+  void set_pgid(int p) { pgid_.store(p); }
+  void set_sid(int s) { sid_.store(s); }
+
+ private:
+  std::atomic<int> pgid_{0};
+  std::atomic<int> sid_{0};
+
+ public:
 
  private:
   mutable absl::Mutex mu_;

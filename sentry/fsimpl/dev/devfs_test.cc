@@ -127,6 +127,47 @@ TEST_F(DevfsTest, RandomAndUrandomGiveDifferentBytes) {
   EXPECT_EQ(guest_.Read(*big, 200000).size(), 200000u);
 }
 
+// The sentry's own reads and writes (sendfile(2), copy_file_range(2)).
+TEST_F(DevfsTest, InternalIo) {
+  char buf[256];
+  auto null = OpenDev("null", O_RDWR);
+  ASSERT_NE(null, nullptr);
+  EXPECT_EQ(*null->ReadInternal(buf, sizeof(buf), -1), 0u);
+  EXPECT_EQ(*null->WriteInternal("hello", 5, -1), 5u);
+  EXPECT_EQ(*null->WriteInternal("hello", 5, 1000), 5u);
+
+  for (const char* name : {"zero", "full"}) {
+    auto f = OpenDev(name, O_RDWR);
+    ASSERT_NE(f, nullptr);
+    std::memset(buf, 'x', sizeof(buf));
+    ASSERT_EQ(*f->ReadInternal(buf, sizeof(buf), -1), sizeof(buf)) << name;
+    EXPECT_EQ(std::string(buf, sizeof(buf)), std::string(sizeof(buf), '\0')) << name;
+    ASSERT_EQ(*f->ReadInternal(buf, 10, 4096), 10u) << name;
+    EXPECT_EQ(*f->WriteInternal("", 0, -1), 0u) << name;
+  }
+  auto zero = OpenDev("zero", O_WRONLY);
+  EXPECT_EQ(*zero->WriteInternal("abc", 3, -1), 3u);
+  auto full = OpenDev("full", O_WRONLY);
+  auto w = full->WriteInternal("abc", 3, -1);
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error(), Errno(ENOSPC));
+
+  for (const char* name : {"random", "urandom"}) {
+    auto f = OpenDev(name, O_RDWR);
+    ASSERT_NE(f, nullptr);
+    char a[64], b[64];
+    ASSERT_EQ(*f->ReadInternal(a, sizeof(a), -1), sizeof(a)) << name;
+    ASSERT_EQ(*f->ReadInternal(b, sizeof(b), -1), sizeof(b)) << name;
+    EXPECT_NE(std::string(a, sizeof(a)), std::string(b, sizeof(b))) << name;
+    EXPECT_EQ(*f->WriteInternal("seed", 4, -1), 4u) << name;
+  }
+  // Larger than one getrandom step.
+  auto big = OpenDev("urandom", O_RDONLY);
+  std::string data(200000, '\0');
+  ASSERT_EQ(*big->ReadInternal(data.data(), data.size(), -1), data.size());
+  EXPECT_NE(data.substr(data.size() - 64), std::string(64, '\0'));
+}
+
 TEST_F(DevfsTest, TtyWithoutControllingTerminalIsEnxio) {
   auto in = root_->Lookup(ctx_, "tty");
   ASSERT_TRUE(in.ok());

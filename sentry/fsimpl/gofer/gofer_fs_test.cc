@@ -238,6 +238,46 @@ TEST_F(GoferFsTest, ReadWriteThroughGuestMemory) {
   EXPECT_EQ(ReadFile(root_ + "/file.txt"), "hello WORLD, longer now!");
 }
 
+// The sentry's own reads and writes (sendfile(2), copy_file_range(2)) on the donated fd.
+TEST_F(GoferFsTest, InternalReadWrite) {
+  Start();
+  auto f = Lookup(root(), "file.txt");
+  ASSERT_NE(f, nullptr);
+  ASSERT_OK_AND_ASSIGN(abi_linux::Stat before, f->Stat());  // cached
+  ASSERT_EQ(before.st_size, 11);
+  ASSERT_OK_AND_ASSIGN(auto file, f->Open(ctx_, O_RDWR));
+  char buf[64] = {};
+  ASSERT_OK_AND_ASSIGN(size_t n, file->ReadInternal(buf, 5, -1));
+  EXPECT_EQ(std::string(buf, n), "hello");
+  ASSERT_OK_AND_ASSIGN(n, file->ReadInternal(buf, 5, 6));  // pread: the position stays
+  EXPECT_EQ(std::string(buf, n), "gofer");
+  ASSERT_OK_AND_ASSIGN(int64_t pos, file->Seek(0, SEEK_CUR));
+  EXPECT_EQ(pos, 5);
+  ASSERT_OK_AND_ASSIGN(n, file->WriteInternal(" GOFER, more", 12, -1));
+  EXPECT_EQ(n, 12u);
+  ASSERT_OK_AND_ASSIGN(pos, file->Seek(0, SEEK_CUR));
+  EXPECT_EQ(pos, 17);
+  ASSERT_OK_AND_ASSIGN(n, file->ReadInternal(buf, sizeof(buf), -1));
+  EXPECT_EQ(n, 0u);  // EOF
+  ASSERT_OK_AND_ASSIGN(n, file->WriteInternal("H", 1, 0));  // pwrite
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "Hello GOFER, more");
+  // The write marked the inode's cached attributes stale.
+  ASSERT_OK_AND_ASSIGN(abi_linux::Stat after, f->Stat());
+  EXPECT_EQ(after.st_size, 17);
+
+  // Access modes; O_APPEND set later (F_SETFL) appends, even for a positioned write.
+  ASSERT_OK_AND_ASSIGN(auto ro, f->Open(ctx_, O_RDONLY));
+  EXPECT_EQ(ErrnoOf(ro->WriteInternal("x", 1, -1)), EBADF);
+  ASSERT_OK_AND_ASSIGN(auto wr, f->Open(ctx_, O_WRONLY));
+  EXPECT_EQ(ErrnoOf(wr->ReadInternal(buf, 1, -1)), EBADF);
+  wr->set_status_flags(O_APPEND);
+  ASSERT_OK_AND_ASSIGN(n, wr->WriteInternal("!", 1, -1));
+  ASSERT_OK_AND_ASSIGN(n, wr->WriteInternal("?", 1, 0));
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "Hello GOFER, more!?");
+  ASSERT_OK_AND_ASSIGN(after, f->Stat());
+  EXPECT_EQ(after.st_size, 19);
+}
+
 TEST_F(GoferFsTest, CreateOpenTruncateAllocate) {
   Start();
   ASSERT_OK_AND_ASSIGN(auto in, root().Create(ctx_, "new.txt", {.mode = S_IFREG | 0640}));

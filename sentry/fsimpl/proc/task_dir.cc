@@ -129,6 +129,8 @@ ProcessStat Gather(const Target& t, vfs::Context& ctx) {
   s.pid = t.tid();
   kernel::ThreadGroup* parent = tg.parent();
   s.ppid = parent != nullptr ? parent->pid() : 0;
+  s.pgid = tg.pgid();
+  s.sid = tg.sid();
   bool zombie = IsZombie(t) || task == nullptr;
   auto* caller = dynamic_cast<kernel::Task*>(&ctx);
   s.state = zombie ? 'Z' : (caller != nullptr && caller == task) ? 'R' : 'S';

@@ -514,5 +514,79 @@ TEST_F(TmpfsTest, SentrySideIo) {
   EXPECT_EQ(back.substr(100), data);
 }
 
+// The sentry's own reads and writes through an open file (sendfile(2),
+// copy_file_range(2)) follow read(2)/write(2): the position, pread/pwrite,
+// O_APPEND, EOF, access modes.
+TEST_F(TmpfsTest, InternalIoUsesAndAdvancesThePosition) {
+  auto f = Create(*root_, "f", S_IFREG | 0644);
+  auto fd = Open(*f, O_RDWR);
+  ASSERT_EQ(*fd->WriteInternal("hello world", 11, -1), 11u);
+  EXPECT_EQ(*fd->Seek(0, abi_linux::kSEEK_CUR), 11);
+  EXPECT_EQ(StatOf(*f).st_size, 11);
+  ASSERT_EQ(*fd->Seek(0, abi_linux::kSEEK_SET), 0);
+  char buf[32] = {};
+  ASSERT_EQ(*fd->ReadInternal(buf, 5, -1), 5u);
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  ASSERT_EQ(*fd->ReadInternal(buf, sizeof(buf), -1), 6u);  // short at EOF
+  EXPECT_EQ(std::string(buf, 6), " world");
+  EXPECT_EQ(*fd->ReadInternal(buf, sizeof(buf), -1), 0u);  // EOF
+  // pread/pwrite leave the position alone.
+  ASSERT_EQ(*fd->WriteInternal("WORLD", 5, 6), 5u);
+  ASSERT_EQ(*fd->ReadInternal(buf, 5, 0), 5u);
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  EXPECT_EQ(*fd->ReadInternal(buf, 5, 100), 0u);
+  EXPECT_EQ(*fd->Seek(0, abi_linux::kSEEK_CUR), 11);
+  // Both worlds see the same data.
+  EXPECT_EQ(Read(*fd, 100, 0), "hello WORLD");
+}
+
+TEST_F(TmpfsTest, InternalIoWritesPastEndLeaveZerosAndHonorAppend) {
+  auto f = Create(*root_, "f", S_IFREG | 0644);
+  auto fd = Open(*f, O_RDWR);
+  ASSERT_EQ(*fd->WriteInternal("x", 1, 2 * 4096 + 1), 1u);
+  EXPECT_EQ(StatOf(*f).st_size, 2 * 4096 + 2);
+  EXPECT_EQ(StatOf(*f).st_blocks, 8);  // one page: the hole costs nothing
+  std::string back(2 * 4096 + 2, '\1');
+  ASSERT_EQ(*fd->ReadInternal(back.data(), back.size(), 0), back.size());
+  EXPECT_EQ(back, std::string(2 * 4096 + 1, '\0') + "x");
+
+  auto app = Open(*f, O_WRONLY | O_APPEND);
+  ASSERT_EQ(*app->WriteInternal("ab", 2, -1), 2u);
+  EXPECT_EQ(*app->Seek(0, abi_linux::kSEEK_CUR), 2 * 4096 + 4);
+  // pwrite on an O_APPEND file appends too, as on Linux.
+  ASSERT_EQ(*app->WriteInternal("cd", 2, 0), 2u);
+  EXPECT_EQ(Read(*fd, 10, 2 * 4096 + 1), "xabcd");
+  EXPECT_EQ(*app->Seek(0, abi_linux::kSEEK_CUR), 2 * 4096 + 4);
+}
+
+TEST_F(TmpfsTest, InternalIoChecksAccessModeAndSpace) {
+  Make({.size_limit = 2 * 4096});
+  auto f = Create(*root_, "f", S_IFREG | 0644);
+  auto ro = Open(*f, O_RDONLY);
+  auto wo = Open(*f, O_WRONLY);
+  char c = 0;
+  EXPECT_EQ(ro->WriteInternal("x", 1, -1).error(), Errno(EBADF));
+  EXPECT_EQ(wo->ReadInternal(&c, 1, -1).error(), Errno(EBADF));
+  std::string data(3 * 4096, 'a');
+  EXPECT_EQ(*wo->WriteInternal(data.data(), data.size(), -1), 2u * 4096);  // short
+  EXPECT_EQ(wo->WriteInternal("b", 1, -1).error(), Errno(ENOSPC));
+  EXPECT_EQ(*wo->Seek(0, abi_linux::kSEEK_CUR), 2 * 4096);
+  EXPECT_EQ(*wo->WriteInternal("", 0, -1), 0u);
+}
+
+TEST_F(TmpfsTest, InternalReadTouchesAtimeUnlessNoatime) {
+  auto f = Create(*root_, "f", S_IFREG | 0644);
+  auto rf = std::static_pointer_cast<RegularFile>(f);
+  ASSERT_EQ(*rf->WriteAt("data", 4, 0), 4u);
+  ASSERT_TRUE(f->SetAttr(ctx_, {.mask = vfs::SetAttrArgs::kAtime, .atime = {1, 0}}).ok());
+  char buf[4];
+  auto noatime = Open(*f, O_RDONLY | O_NOATIME);
+  ASSERT_EQ(*noatime->ReadInternal(buf, 4, 0), 4u);
+  EXPECT_EQ(StatOf(*f).st_atim.tv_sec, 1);
+  auto fd = Open(*f, O_RDONLY);
+  ASSERT_EQ(*fd->ReadInternal(buf, 4, 0), 4u);
+  EXPECT_GT(StatOf(*f).st_atim.tv_sec, 1);
+}
+
 }  // namespace
 }  // namespace sentry::fsimpl::tmpfs

@@ -35,6 +35,31 @@ SyscallResult SysWait4(Task& t, const SyscallArgs& a) {
   return r.pid;
 }
 
+SyscallResult SysSetpgid(Task& t, const SyscallArgs& a) {
+  RETURN_IF_ERRNO(t.kernel().SetPgid(t, a.Int(0), a.Int(1)));
+  return 0;
+}
+
+SyscallResult SysGetpgid(Task& t, const SyscallArgs& a) {
+  int pid = a.Int(0);
+  if (pid == 0) return t.thread_group().pgid();
+  kernel::ThreadGroup* tg = t.kernel().ThreadGroupByPid(pid);
+  if (tg == nullptr) return Errno(ESRCH);
+  return tg->pgid();
+}
+
+SyscallResult SysGetpgrp(Task& t, const SyscallArgs&) { return t.thread_group().pgid(); }
+
+SyscallResult SysSetsid(Task& t, const SyscallArgs&) { return t.kernel().SetSid(t); }
+
+SyscallResult SysGetsid(Task& t, const SyscallArgs& a) {
+  int pid = a.Int(0);
+  if (pid == 0) return t.thread_group().sid();
+  kernel::ThreadGroup* tg = t.kernel().ThreadGroupByPid(pid);
+  if (tg == nullptr) return Errno(ESRCH);
+  return tg->sid();
+}
+
 SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
   int idtype = a.Int(0);
   int id = a.Int(1);

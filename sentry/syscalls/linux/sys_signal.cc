@@ -5,6 +5,8 @@
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
 
+#include <limits>
+
 namespace sentry::syscalls {
 
 namespace L = abi_linux;
@@ -77,18 +79,23 @@ SyscallResult SysRtSigpending(Task& t, const SyscallArgs& a) {
 SyscallResult SysKill(Task& t, const SyscallArgs& a) {
   int pid = a.Int(0), sig = a.Int(1);
   if (sig < 0 || sig > L::kNumSignals) return Errno(EINVAL);
-  // Process groups arrive with job control: 0 and -pgid name the caller's
-  // own group, which is the caller alone; -1 is every process but init.
-  kernel::ThreadGroup* tg = nullptr;
+  // pid > 0: that process; 0: the caller's process group; -1: every
+  // process but init and the caller; < -1: the group -pid.
+  std::vector<kernel::ThreadGroup*> targets;
   if (pid > 0) {
-    tg = t.kernel().ThreadGroupByPid(pid);
-  } else if (pid == 0 || pid == -t.thread_group().pid()) {
-    tg = &t.thread_group();
+    if (kernel::ThreadGroup* tg = t.kernel().ThreadGroupByPid(pid)) targets.push_back(tg);
   } else if (pid == -1) {
-    return Errno(ESRCH);  // nothing but ourselves and init exists to signal
+    for (kernel::ThreadGroup* tg : t.kernel().LiveProcesses()) {
+      if (tg->pid() != 1 && tg != &t.thread_group()) targets.push_back(tg);
+    }
+  } else {
+    if (pid == std::numeric_limits<int>::min()) return Errno(ESRCH);
+    targets = t.kernel().ProcessGroup(pid == 0 ? t.thread_group().pgid() : -pid);
   }
-  if (tg == nullptr) return Errno(ESRCH);
-  if (sig != 0) tg->SendSignal(FromSender(t, sig, L::kSI_USER));
+  if (targets.empty()) return Errno(ESRCH);
+  if (sig != 0) {
+    for (kernel::ThreadGroup* tg : targets) tg->SendSignal(FromSender(t, sig, L::kSI_USER));
+  }
   return 0;
 }
 
