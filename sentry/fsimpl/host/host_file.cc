@@ -155,6 +155,11 @@ abi_linux::Stat StatFromHost(const struct stat& st) {
   return s;
 }
 
+util::ErrnoOrVoid HostFile::Truncate(uint64_t size) {
+  if (ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) return Errno(errno);
+  return {};
+}
+
 ErrnoOr<abi_linux::Stat> HostFile::Stat() {
   struct stat st;
   if (fstat(fd_.get(), &st) != 0) return Errno(errno);

@@ -28,6 +28,9 @@ class HostFile : public vfs::FileDescription {
   util::ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<abi_linux::Stat> Stat() override;
+  // The container's stdio may be a regular file: ftruncate(2) and
+  // O_TRUNC through /dev/stdout reach it.
+  util::ErrnoOrVoid Truncate(uint64_t size) override;
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;
 

@@ -16,6 +16,7 @@
 #include "sentry/fsimpl/proc/path_name.h"
 #include "sentry/fsimpl/proc/proc_text.h"
 #include "sentry/fsimpl/sys/kernfs.h"
+#include "sentry/vfs/anon.h"
 #include "sentry/vfs/dir_file.h"
 #include "sentry/vfs/fd_table.h"
 
@@ -290,9 +291,9 @@ class FdDir : public PidDir {
       if (!MayAccess(ctx, t)) return ErrnoOr<vfs::Path>(Errno(EACCES));
       std::shared_ptr<vfs::FileDescription> f = GetFile(t, fd);
       if (!f) return ErrnoOr<vfs::Path>(Errno(ENOENT));
-      // Files without a place in the tree (pipes, host stdio) cannot be
-      // reopened through the link yet.
-      if (!f->path().valid()) return ErrnoOr<vfs::Path>(Errno(ENXIO));
+      // Files without a place in the tree (pipes, host stdio) reopen as
+      // themselves.
+      if (!f->path().valid()) return vfs::AnonPathFor(f);
       return ErrnoOr<vfs::Path>(f->path());
     };
     return std::make_shared<Owned<kernfs::Symlink>>(t, *t.fs, target, magic, mode,
