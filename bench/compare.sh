@@ -114,7 +114,7 @@ if [[ $program == auto ]]; then
     echo "compare.sh: $program_path is not built; using static_bench" >&2
     program_path=$build_dir/bench/static_bench
   elif [[ -x $runsc ]] &&
-       ! "$runsc" do "$program_path" --benchmark_list_tests=true >/dev/null 2>"$tmp/probe.err"; then
+       ! "$runsc" "do" "$program_path" --benchmark_list_tests=true >/dev/null 2>"$tmp/probe.err"; then
     echo "compare.sh: syscall_bench does not start under $runsc do; using static_bench." \
       "The attempt's stderr ends with:" >&2
     tail -n 5 "$tmp/probe.err" | sed 's/^/    /' >&2

@@ -118,6 +118,10 @@ class Task : public vfs::Context {
   // rt_sigsuspend/pause: waits with `mask` until a signal is taken; the
   // mask from before comes back when the handler returns.
   ErrnoOrVoid SigSuspend(abi_linux::SigSet mask);
+  // ppoll/pselect6/epoll_pwait: `mask` is the signal mask for the rest of
+  // this syscall; the mask from before comes back when it returns (or, if
+  // a handler interrupts it, when the handler returns).
+  void SetTemporarySignalMask(abi_linux::SigSet mask);
   abi_linux::StackT altstack() const;
   ErrnoOrVoid SetAltstack(const abi_linux::StackT& ss);
 

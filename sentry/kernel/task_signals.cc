@@ -64,6 +64,11 @@ bool Task::DefaultSignalAction(int sig) {
   return false;
 }
 
+void Task::SetTemporarySignalMask(L::SigSet mask) {
+  if (!saved_mask_) saved_mask_ = sigmask_.load();
+  set_signal_mask(mask);
+}
+
 ErrnoOrVoid Task::SigSuspend(L::SigSet mask) {
   saved_mask_ = sigmask_.load();
   set_signal_mask(mask);

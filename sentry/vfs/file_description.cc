@@ -1,6 +1,7 @@
 #include "sentry/vfs/file_description.h"
 
 #include <fcntl.h>
+#include <poll.h>
 
 #include "sentry/vfs/lock.h"
 
@@ -48,6 +49,9 @@ ErrnoOrVoid FileDescription::Getdents(Context&,
 ErrnoOrVoid FileDescription::Truncate(uint64_t) { return Errno(EINVAL); }
 ErrnoOrVoid FileDescription::Allocate(int, uint64_t, uint64_t) { return Errno(ENODEV); }
 ErrnoOr<std::shared_ptr<mm::Mappable>> FileDescription::GetMappable() { return Errno(ENODEV); }
+uint32_t FileDescription::Readiness(uint32_t mask) {
+  return mask & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+}
 ErrnoOr<uint64_t> FileDescription::Ioctl(mm::MemoryManager&, uint32_t, uint64_t) {
   return Errno(ENOTTY);
 }

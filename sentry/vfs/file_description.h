@@ -18,6 +18,7 @@
 #include "sentry/mm/mappable.h"
 #include "sentry/mm/user_addr.h"
 #include "sentry/vfs/vfs.h"
+#include "sentry/vfs/waiter.h"
 #include "util/errno.h"
 
 namespace sentry::vfs {
@@ -70,6 +71,13 @@ class FileDescription {
   virtual ErrnoOrVoid Allocate(int mode, uint64_t offset, uint64_t len);
   // fsync(2)/fdatasync(2).
   virtual ErrnoOrVoid Sync() { return {}; }
+  // poll(2) readiness: the POLL* events of `mask` that hold now. Default:
+  // always readable and writable, as Linux's DEFAULT_POLLMASK for files
+  // without a poll method (regular files).
+  virtual uint32_t Readiness(uint32_t mask);
+  // Where changes of readiness are announced; nullptr for files whose
+  // readiness never changes, or is re-checked by polling (host files).
+  virtual WaitQueue* events() { return nullptr; }
   // What mmap(2) maps, or ENODEV when the file cannot be mapped.
   virtual ErrnoOr<std::shared_ptr<mm::Mappable>> GetMappable();
   // ioctl requests that depend on the file; `arg` is the raw argument.

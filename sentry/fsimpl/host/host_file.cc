@@ -1,6 +1,7 @@
 #include "sentry/fsimpl/host/host_file.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -153,6 +154,13 @@ abi_linux::Stat StatFromHost(const struct stat& st) {
   s.st_mtim = {st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
   s.st_ctim = {st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
   return s;
+}
+
+uint32_t HostFile::Readiness(uint32_t mask) {
+  pollfd p{fd_.get(), static_cast<int16_t>(mask | POLLIN | POLLOUT), 0};
+  if (poll(&p, 1, 0) < 0) return mask & (POLLIN | POLLOUT);
+  // Errors and hang-ups are always reported.
+  return static_cast<uint16_t>(p.revents) & (mask | POLLERR | POLLHUP | POLLNVAL);
 }
 
 util::ErrnoOrVoid HostFile::Truncate(uint64_t size) {

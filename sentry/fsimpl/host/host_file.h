@@ -28,6 +28,8 @@ class HostFile : public vfs::FileDescription {
   util::ErrnoOr<size_t> ReadInternal(void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<size_t> WriteInternal(const void* buf, size_t n, int64_t offset) override;
   util::ErrnoOr<abi_linux::Stat> Stat() override;
+  // The host fd's readiness (a zero-timeout poll); waiters re-check it.
+  uint32_t Readiness(uint32_t mask) override;
   // The container's stdio may be a regular file: ftruncate(2) and
   // O_TRUNC through /dev/stdout reach it.
   util::ErrnoOrVoid Truncate(uint64_t size) override;

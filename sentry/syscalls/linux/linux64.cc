@@ -12,6 +12,11 @@ using kernel::Error;
 using kernel::Partial;
 using kernel::Supported;
 
+// Linux keeps credentials per thread (glibc's wrappers change every thread
+// of a process); the sentry keeps them per process.
+constexpr const char kPerProcessCreds[] =
+    "credentials are per process: a change applies to every thread, as glibc makes it";
+
 // Sorted by number; numbers not listed return ENOSYS and are counted.
 constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_read, SysRead),
@@ -21,6 +26,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_stat, SysStat),
     Supported(kNR_fstat, SysFstat),
     Supported(kNR_lstat, SysLstat),
+    Supported(kNR_poll, SysPoll),
     Supported(kNR_lseek, SysLseek),
     Partial(kNR_mmap, SysMmap, "MAP_SHARED of files only where the file system keeps pages in the memory file (tmpfs)"),
     Supported(kNR_mprotect, SysMprotect),
@@ -36,6 +42,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_writev, SysWritev),
     Supported(kNR_access, SysAccess),
     Partial(kNR_pipe, SysPipe, "no F_SETPIPE_SZ; blocked ends notice signals within 10 ms"),
+    Supported(kNR_select, SysSelect),
     Supported(kNR_sched_yield, SysSchedYield),
     Partial(kNR_mremap, SysMremap, "no MREMAP_DONTUNMAP, no growing shared mappings"),
     Supported(kNR_msync, SysMsync),
@@ -85,18 +92,28 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_times, SysTimes),
     Supported(kNR_getuid, SysGetuid),
     Supported(kNR_getgid, SysGetgid),
+    Partial(kNR_setuid, SysSetuid, kPerProcessCreds),
+    Partial(kNR_setgid, SysSetgid, kPerProcessCreds),
     Supported(kNR_geteuid, SysGeteuid),
     Supported(kNR_getegid, SysGetegid),
     Supported(kNR_setpgid, SysSetpgid),
     Supported(kNR_getppid, SysGetppid),
     Supported(kNR_getpgrp, SysGetpgrp),
     Partial(kNR_setsid, SysSetsid, "no controlling terminals to detach from"),
+    Partial(kNR_setreuid, SysSetreuid, kPerProcessCreds),
+    Partial(kNR_setregid, SysSetregid, kPerProcessCreds),
     Supported(kNR_getgroups, SysGetgroups),
     Supported(kNR_setgroups, SysSetgroups),
+    Partial(kNR_setresuid, SysSetresuid, kPerProcessCreds),
     Supported(kNR_getresuid, SysGetresuid),
+    Partial(kNR_setresgid, SysSetresgid, kPerProcessCreds),
     Supported(kNR_getresgid, SysGetresgid),
     Supported(kNR_getpgid, SysGetpgid),
+    Partial(kNR_setfsuid, SysSetfsuid, kPerProcessCreds),
+    Partial(kNR_setfsgid, SysSetfsgid, kPerProcessCreds),
     Supported(kNR_getsid, SysGetsid),
+    Supported(kNR_capget, SysCapget),
+    Partial(kNR_capset, SysCapset, kPerProcessCreds),
     Supported(kNR_rt_sigpending, SysRtSigpending),
     Supported(kNR_rt_sigsuspend, SysRtSigsuspend),
     Supported(kNR_sigaltstack, SysSigaltstack),
@@ -137,12 +154,15 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_sched_getaffinity, SysSchedGetaffinity),
     Error(kNR_set_thread_area, ENOSYS, "32-bit only"),
     Error(kNR_get_thread_area, ENOSYS, "32-bit only"),
+    Supported(kNR_epoll_create, SysEpollCreate),
     Supported(kNR_getdents64, SysGetdents64),
     Supported(kNR_set_tid_address, SysSetTidAddress),
     Supported(kNR_clock_gettime, SysClockGettime),
     Supported(kNR_clock_getres, SysClockGetres),
     Partial(kNR_clock_nanosleep, SysClockNanosleep, "EINTR on any signal; no restart after stops"),
     Supported(kNR_exit_group, SysExitGroup),
+    Supported(kNR_epoll_wait, SysEpollWait),
+    Partial(kNR_epoll_ctl, SysEpollCtl, "EPOLLEXCLUSIVE wakes every waiter; no EPOLLWAKEUP"),
     Supported(kNR_tgkill, SysTgkill),
     Supported(kNR_utimes, SysUtimes),
     Partial(kNR_waitid, SysWaitid, "exits only; P_ALL P_PID P_PGID; no rusage"),
@@ -159,10 +179,16 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_readlinkat, SysReadlinkat),
     Supported(kNR_fchmodat, SysFchmodat),
     Supported(kNR_faccessat, SysFaccessat),
+    Supported(kNR_pselect6, SysPselect6),
+    Supported(kNR_ppoll, SysPpoll),
     Supported(kNR_set_robust_list, SysSetRobustList),
     Supported(kNR_get_robust_list, SysGetRobustList),
     Supported(kNR_utimensat, SysUtimensat),
+    Supported(kNR_epoll_pwait, SysEpollPwait),
+    Supported(kNR_eventfd, SysEventfd),
     Supported(kNR_fallocate, SysFallocate),
+    Supported(kNR_eventfd2, SysEventfd2),
+    Supported(kNR_epoll_create1, SysEpollCreate1),
     Supported(kNR_dup3, SysDup3),
     Partial(kNR_pipe2, SysPipe2, "as pipe; O_DIRECT (packet mode) is accepted but not honoured"),
     Supported(kNR_preadv, SysPreadv),
@@ -185,6 +211,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_close_range, SysCloseRange),
     Supported(kNR_openat2, SysOpenat2),
     Supported(kNR_faccessat2, SysFaccessat2),
+    Supported(kNR_epoll_pwait2, SysEpollPwait2),
 };
 
 static_assert(kernel::SortedAndUnique(kEntries), "syscall table must be sorted and unique");

@@ -1,0 +1,157 @@
+#include "sentry/fsimpl/epoll/epoll.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
+
+namespace sentry::fsimpl::epoll {
+
+using util::Errno;
+using util::ErrnoOr;
+
+namespace {
+
+// EPOLL* and POLL* share their bit values for the events that matter.
+constexpr uint32_t kEventBits = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLERR | EPOLLHUP | EPOLLRDNORM |
+                                EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP;
+constexpr uint32_t kAlways = EPOLLERR | EPOLLHUP;
+
+}  // namespace
+
+void EpollFile::Entry::Notify(uint32_t) {
+  kicked.store(true);
+  ep->queue_.Notify(POLLIN);
+}
+
+EpollFile::~EpollFile() {
+  absl::MutexLock l(&mu_);
+  for (auto& [key, e] : entries_) Unregister(*e);
+}
+
+void EpollFile::Unregister(Entry& e) {
+  if (auto f = e.file.lock()) {
+    if (vfs::WaitQueue* q = f->events()) q->Remove(&e);
+  }
+}
+
+util::ErrnoOrVoid EpollFile::Ctl(int op, int fd, const std::shared_ptr<vfs::FileDescription>& file,
+                                 Event ev) {
+  if (file.get() == this) return Errno(EINVAL);
+  // Regular files and directories cannot be watched (Linux: EPERM).
+  if (vfs::Inode* in = file->inode(); in != nullptr && (in->is_regular() || in->is_dir())) {
+    return Errno(EPERM);
+  }
+  if ((ev.events & EPOLLEXCLUSIVE) && op == EPOLL_CTL_MOD) return Errno(EINVAL);
+  absl::MutexLock l(&mu_);
+  Key key{file.get(), fd};
+  auto it = entries_.find(key);
+  switch (op) {
+    case EPOLL_CTL_ADD: {
+      if (it != entries_.end()) return Errno(EEXIST);
+      auto e = std::make_unique<Entry>();
+      e->ep = this;
+      e->fd = fd;
+      e->file = file;
+      e->events = ev.events;
+      e->data = ev.data;
+      e->kicked.store(true);  // check it at the next wait
+      if (vfs::WaitQueue* q = file->events()) q->Add(e.get(), 0);
+      entries_.emplace(key, std::move(e));
+      break;
+    }
+    case EPOLL_CTL_MOD: {
+      if (it == entries_.end()) return Errno(ENOENT);
+      if (it->second->events & EPOLLEXCLUSIVE) return Errno(EINVAL);
+      it->second->events = ev.events;
+      it->second->data = ev.data;
+      it->second->disabled = false;
+      it->second->last = 0;
+      it->second->kicked.store(true);
+      break;
+    }
+    case EPOLL_CTL_DEL: {
+      if (it == entries_.end()) return Errno(ENOENT);
+      Unregister(*it->second);
+      entries_.erase(it);
+      return {};
+    }
+    default:
+      return Errno(EINVAL);
+  }
+  queue_.Notify(POLLIN);
+  return {};
+}
+
+std::vector<Event> EpollFile::ScanLocked(size_t max) {
+  std::vector<Event> out;
+  for (auto it = entries_.begin(); it != entries_.end() && out.size() < max;) {
+    Entry& e = *it->second;
+    auto f = e.file.lock();
+    if (!f) {
+      it = entries_.erase(it);
+      continue;
+    }
+    ++it;
+    if (e.disabled) continue;
+    uint32_t want = (e.events & kEventBits) | kAlways;
+    uint32_t ready = f->Readiness(want) & want;
+    bool kicked = e.kicked.exchange(false);
+    if (e.events & EPOLLET) {
+      // Edge-triggered: report what became ready since the last report, or
+      // anything the file announced.
+      bool edge = (ready & ~e.last) != 0 || (kicked && ready != 0);
+      e.last = ready;
+      if (!edge) continue;
+    } else if (ready == 0) {
+      continue;
+    }
+    out.push_back(Event{ready, e.data});
+    if (e.events & EPOLLONESHOT) e.disabled = true;
+  }
+  return out;
+}
+
+ErrnoOr<std::vector<Event>> EpollFile::Wait(size_t max, absl::Time deadline) {
+  vfs::Waiter w;
+  queue_.Add(&w, 0);
+  ErrnoOr<std::vector<Event>> result = std::vector<Event>{};
+  while (true) {
+    {
+      absl::MutexLock l(&mu_);
+      std::vector<Event> evs = ScanLocked(max);
+      if (!evs.empty()) {
+        result = std::move(evs);
+        break;
+      }
+    }
+    vfs::Waiter::Result r = w.Wait(deadline);
+    if (r == vfs::Waiter::Result::kInterrupted) {
+      result = Errno(EINTR);
+      break;
+    }
+    if (r == vfs::Waiter::Result::kTimeout) break;
+  }
+  queue_.Remove(&w);
+  return result;
+}
+
+uint32_t EpollFile::Readiness(uint32_t mask) {
+  absl::MutexLock l(&mu_);
+  for (auto& [key, e] : entries_) {
+    auto f = e->file.lock();
+    if (!f || e->disabled) continue;
+    uint32_t want = (e->events & kEventBits) | kAlways;
+    if (f->Readiness(want) & want) return mask & (POLLIN | POLLRDNORM);
+  }
+  return 0;
+}
+
+ErrnoOr<abi_linux::Stat> EpollFile::Stat() {
+  abi_linux::Stat st{};
+  st.st_mode = 0600;
+  st.st_nlink = 1;
+  st.st_blksize = 4096;
+  return st;
+}
+
+}  // namespace sentry::fsimpl::epoll
