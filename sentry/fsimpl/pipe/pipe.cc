@@ -1,5 +1,7 @@
 #include "sentry/fsimpl/pipe/pipe.h"
 
+#include <poll.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -135,30 +137,67 @@ ErrnoOr<size_t> Pipe::WriteWith(size_t want, bool nonblock, WriteCopy copy) {
   return done;
 }
 
+namespace {
+
+// Tells waiters what a transfer changed: a read makes room, a write data.
+ErrnoOr<size_t> Announce(vfs::WaitQueue& q, ErrnoOr<size_t> r, uint32_t events) {
+  if (r.ok() && *r > 0) q.Notify(events);
+  return r;
+}
+
+}  // namespace
+
 ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool nonblock) {
   GuestCursor cur(mm, dst);
-  return ReadWith(Total(dst), nonblock, [&](const char* buf, size_t n) { return cur.Out(buf, n); });
+  return Announce(queue_,
+                  ReadWith(Total(dst), nonblock,
+                           [&](const char* buf, size_t n) { return cur.Out(buf, n); }),
+                  POLLOUT | POLLWRNORM);
 }
 
 ErrnoOr<size_t> Pipe::Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool nonblock) {
   GuestCursor cur(mm, src);
-  return WriteWith(Total(src), nonblock, [&](char* buf, size_t n) { return cur.In(buf, n); });
+  return Announce(
+      queue_,
+      WriteWith(Total(src), nonblock, [&](char* buf, size_t n) { return cur.In(buf, n); }),
+      POLLIN | POLLRDNORM);
 }
 
 ErrnoOr<size_t> Pipe::ReadInternal(void* dst, size_t n, bool nonblock) {
-  return ReadWith(n, nonblock, [&](const char* buf, size_t k) -> ErrnoOr<size_t> {
-    std::memcpy(dst, buf, k);
-    return k;
-  });
+  return Announce(queue_,
+                  ReadWith(n, nonblock,
+                           [&](const char* buf, size_t k) -> ErrnoOr<size_t> {
+                             std::memcpy(dst, buf, k);
+                             return k;
+                           }),
+                  POLLOUT | POLLWRNORM);
 }
 
 ErrnoOr<size_t> Pipe::WriteInternal(const void* src, size_t n, bool nonblock) {
   const char* next = static_cast<const char*>(src);
-  return WriteWith(n, nonblock, [&](char* buf, size_t k) -> ErrnoOr<size_t> {
-    std::memcpy(buf, next, k);
-    next += k;
-    return k;
-  });
+  return Announce(queue_,
+                  WriteWith(n, nonblock,
+                            [&](char* buf, size_t k) -> ErrnoOr<size_t> {
+                              std::memcpy(buf, next, k);
+                              next += k;
+                              return k;
+                            }),
+                  POLLIN | POLLRDNORM);
+}
+
+uint32_t Pipe::Readiness(bool reader, bool writer, uint32_t mask) {
+  absl::MutexLock l(&mu_);
+  uint32_t r = 0;
+  if (reader) {
+    if (!buf_.empty()) r |= POLLIN | POLLRDNORM;
+    // A reader sees POLLHUP once every writer is gone (after one existed).
+    if (writers_ == 0 && writer_opens_ > 0) r |= POLLHUP;
+  }
+  if (writer) {
+    if (capacity_ - buf_.size() >= kPipeBuf) r |= POLLOUT | POLLWRNORM;
+    if (readers_ == 0) r |= POLLERR;
+  }
+  return r & (mask | POLLHUP | POLLERR);
 }
 
 size_t Pipe::Buffered() {
@@ -167,14 +206,20 @@ size_t Pipe::Buffered() {
 }
 
 void Pipe::AddEnd(bool reader) {
-  absl::MutexLock l(&mu_);
-  (reader ? readers_ : writers_)++;
-  (reader ? reader_opens_ : writer_opens_)++;
+  {
+    absl::MutexLock l(&mu_);
+    (reader ? readers_ : writers_)++;
+    (reader ? reader_opens_ : writer_opens_)++;
+  }
+  queue_.Notify(0);
 }
 
 void Pipe::RemoveEnd(bool reader) {
-  absl::MutexLock l(&mu_);
-  (reader ? readers_ : writers_)--;
+  {
+    absl::MutexLock l(&mu_);
+    (reader ? readers_ : writers_)--;
+  }
+  queue_.Notify(0);  // hang-up or error for the other side
 }
 
 int Pipe::readers() {

@@ -43,6 +43,10 @@ class Pipe {
   util::ErrnoOr<size_t> ReadInternal(void* dst, size_t n, bool nonblock);
   util::ErrnoOr<size_t> WriteInternal(const void* src, size_t n, bool nonblock);
   size_t Buffered();
+  // poll(2) events for an end that reads and/or writes; changes are
+  // announced on events().
+  uint32_t Readiness(bool reader, bool writer, uint32_t mask);
+  vfs::WaitQueue* events() { return &queue_; }
   void AddEnd(bool reader);
   void RemoveEnd(bool reader);
 
@@ -71,6 +75,7 @@ class Pipe {
   util::ErrnoOr<size_t> WriteWith(size_t want, bool nonblock, WriteCopy copy);
 
   const uint64_t ino_;
+  vfs::WaitQueue queue_;  // notified with mu_ released
   absl::Mutex mu_;
   std::string buf_ ABSL_GUARDED_BY(mu_);
   size_t capacity_ ABSL_GUARDED_BY(mu_) = kDefaultCapacity;
@@ -98,6 +103,8 @@ class PipeEnd : public vfs::FileDescription {
   util::ErrnoOr<uint64_t> Ioctl(mm::MemoryManager& mm, uint32_t request, uint64_t arg) override;
   std::string Name() const override;
   bool is_pipe() const override { return true; }
+  uint32_t Readiness(uint32_t mask) override { return pipe_->Readiness(reader_, writer_, mask); }
+  vfs::WaitQueue* events() override { return pipe_->events(); }
 
  private:
   std::shared_ptr<Pipe> pipe_;
