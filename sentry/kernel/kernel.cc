@@ -29,10 +29,13 @@ absl::StatusOr<std::unique_ptr<Kernel>> Kernel::Create(KernelConfig config) {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   k->boot_time_ns_ = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+  k->timers_ = std::make_unique<TimerQueue>();
   return k;
 }
 
 Kernel::~Kernel() {
+  // No timer fires into the processes from here on.
+  if (timers_) timers_->Shutdown();
   std::vector<std::unique_ptr<Task>> tasks;
   {
     absl::MutexLock l(&mu_);
@@ -224,6 +227,8 @@ void Kernel::TaskExited(Task* t) {
   bool last = tg.RemoveTask(t);
   // Every thread left with exit(2): the last one's status is the group's.
   if (last) tg.BeginExit(t->thread_exit_status());
+  // A dead process's timers go now: none fires into it.
+  if (last) tg.timers().DestroyAll();
   std::vector<std::pair<ThreadGroup*, int>> notify;
   std::vector<ThreadGroup*> to_kill;
   {
@@ -286,6 +291,13 @@ void Kernel::WakeWaiters() {
 }
 
 util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, bool nohang, bool reap) {
+  WaitOptions o;
+  o.nohang = nohang;
+  o.reap = reap;
+  return Wait(waiter, pid, o);
+}
+
+util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, const WaitOptions& o) {
   ThreadGroup& me = waiter.thread_group();
   absl::MutexLock l(&mu_);
   while (true) {
@@ -297,13 +309,34 @@ util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, bool nohan
                    (pid < -1 && child->pgid() == -pid);
       if (!match) continue;
       any = true;
-      if (!child->zombie) continue;
-      WaitResult r{child->pid(), child->exit_status(), child->creds().ruid};
-      if (reap) child->reaped = true;
-      return r;
+      uint32_t uid = child->creds().ruid;
+      if (child->zombie) {
+        if (!o.exited) continue;
+        int ws = child->exit_status();
+        WaitResult r{child->pid(), ws, uid};
+        if (WIFEXITED(ws)) {
+          r.code = abi_linux::kCLD_EXITED;
+          r.status = WEXITSTATUS(ws);
+        } else {
+          r.code = (ws & 0x80) ? abi_linux::kCLD_DUMPED : abi_linux::kCLD_KILLED;
+          r.status = WTERMSIG(ws);
+        }
+        if (o.reap) child->reaped = true;
+        return r;
+      }
+      if (o.stopped) {
+        if (int sig = child->TakeStopReport(o.reap)) {
+          return WaitResult{child->pid(), ((sig & 0xff) << 8) | 0x7f, uid,
+                            abi_linux::kCLD_STOPPED, sig};
+        }
+      }
+      if (o.continued && child->TakeContinueReport(o.reap)) {
+        return WaitResult{child->pid(), 0xffff, uid, abi_linux::kCLD_CONTINUED,
+                          abi_linux::kSIGCONT};
+      }
     }
     if (!any) return util::Errno(ECHILD);
-    if (nohang) return WaitResult{};
+    if (o.nohang) return WaitResult{};
     if (waiter.ShouldInterruptWait()) return util::Errno(EINTR);
     std::pair<Kernel*, uint64_t> seen{this, child_events_};
     mu_.Await(absl::Condition(

@@ -8,6 +8,9 @@
 //
 // Lock order: Kernel::mu_, then ThreadGroup::mu_, then Task::mu_, then
 // MemoryManager::mu_, then MemoryFile::mu_.
+// The timer thread (timers.h) holds no lock while it sends a timer's
+// signal; its own TimerQueue::mu_ comes after ProcessTimers::mu_ and before
+// ThreadGroup::mu_ (read for a process's CPU clock).
 #ifndef SENTRY_KERNEL_KERNEL_H_
 #define SENTRY_KERNEL_KERNEL_H_
 
@@ -30,6 +33,7 @@
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/thread_group.h"
+#include "sentry/kernel/timers.h"
 #include "sentry/mm/memory_file.h"
 
 namespace sentry::kernel {
@@ -81,6 +85,8 @@ class Kernel {
   const KernelConfig& config() const { return config_; }
   const SyscallTable& syscalls() const { return *config_.syscalls; }
   Futexes& futexes() { return futexes_; }
+  // The timer thread behind alarm, setitimer, timer_create and timerfd.
+  TimerQueue& timers() { return *timers_; }
   // Monotonic nanoseconds when the kernel started.
   int64_t boot_time_ns() const { return boot_time_ns_; }
 
@@ -104,8 +110,18 @@ class Kernel {
     int pid = 0;          // 0: no child has changed state (WNOHANG)
     int wait_status = 0;  // Linux wait status
     uint32_t uid = 0;
+    int code = 0;         // CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED
+    int status = 0;       // exit code or signal, as waitid's si_status
+  };
+  struct WaitOptions {
+    bool nohang = false;
+    bool reap = true;        // false: WNOWAIT (nothing is consumed)
+    bool exited = true;      // WEXITED
+    bool stopped = false;    // WUNTRACED / WSTOPPED
+    bool continued = false;  // WCONTINUED
   };
   util::ErrnoOr<WaitResult> Wait(Task& waiter, int pid, bool nohang, bool reap);
+  util::ErrnoOr<WaitResult> Wait(Task& waiter, int pid, const WaitOptions& opts);
 
   // ---- Process groups and sessions ----
   // setpgid(2) by `caller`: pid 0 is the caller, pgid 0 is pid.
@@ -147,6 +163,8 @@ class Kernel {
   vfs::Vfs vfs_;
   int64_t boot_time_ns_ = 0;
   Futexes futexes_;
+  // Declared before the processes, which own timers: destroyed after them.
+  std::unique_ptr<TimerQueue> timers_;
 
   absl::Mutex mu_;
   std::map<int, Task*> tasks_ ABSL_GUARDED_BY(mu_);

@@ -10,6 +10,7 @@
 #ifndef SENTRY_KERNEL_SYSCALL_TABLE_H_
 #define SENTRY_KERNEL_SYSCALL_TABLE_H_
 
+#include <cerrno>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -31,6 +32,20 @@ struct SyscallArgs {
   uint32_t Uint(int i) const { return static_cast<uint32_t>(raw[i]); }
   int64_t Long(int i) const { return static_cast<int64_t>(raw[i]); }
 };
+
+// Internal "restart me" errors (include/linux/errno.h). A handler
+// interrupted by a signal returns one of them; signal delivery
+// (Task::ProcessSignals) turns it into EINTR or rewinds the guest to run
+// the syscall again. They never reach the guest.
+inline constexpr int kERESTARTSYS = 512;            // restart if SA_RESTART or no handler
+inline constexpr int kERESTARTNOINTR = 513;         // always restart
+inline constexpr int kERESTARTNOHAND = 514;         // restart only if no handler ran
+inline constexpr int kERESTART_RESTARTBLOCK = 516;  // like NOHAND, through restart_syscall(2)
+
+constexpr bool IsRestartErrno(int e) {
+  return e == kERESTARTSYS || e == kERESTARTNOINTR || e == kERESTARTNOHAND ||
+         e == kERESTART_RESTARTBLOCK;
+}
 
 // A handler's answer: a value for rax, an errno, or "the handler already
 // set the registers" (exit, execve, rt_sigreturn).
@@ -55,6 +70,13 @@ class SyscallResult {
   uint64_t value() const { return v_; }
   bool regs_set() const { return regs_set_; }
   bool is_error() const { return v_ > static_cast<uint64_t>(-4096); }
+  // The errno of an error result, 0 otherwise.
+  int error() const { return is_error() ? static_cast<int>(-static_cast<int64_t>(v_)) : 0; }
+  // EINTR becomes `restart_code` (one of the kERESTART* codes above).
+  SyscallResult RestartOnEintr(int restart_code) const {
+    if (error() != EINTR) return *this;
+    return SyscallResult(util::Errno(restart_code));
+  }
 
  private:
   uint64_t v_;

@@ -3,7 +3,9 @@
 #include <cstring>
 
 #include "abi/linux/futex.h"
+#include "abi/linux/fcntl.h"
 #include "abi/linux/sched.h"
+#include "abi/linux/syscalls.h"
 
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/thread_group.h"
@@ -41,8 +43,36 @@ void Task::Interrupt() {
 }
 
 bool Task::ShouldInterruptWait() const {
-  return exiting_.load() || tg_.exiting() || (pending_.load() & ~sigmask_.load()) != 0;
+  return exiting_.load() || tg_.exiting() || tg_.stopped() ||
+         (pending_.load() & ~sigmask_.load()) != 0;
 }
+
+namespace {
+
+thread_local Task* current_task = nullptr;
+
+// Syscalls whose handlers live outside the kernel's files and report an
+// interrupted wait as EINTR, which Linux restarts (ERESTARTSYS): blocking
+// record locks, flock, and opening a FIFO that waits for its peer.
+int RestartCodeForEintr(int64_t nr, const SyscallArgs& args) {
+  switch (nr) {
+    case L::kNR_flock:
+    case L::kNR_open:
+    case L::kNR_openat:
+    case L::kNR_openat2:
+    case L::kNR_creat:
+      return kERESTARTSYS;
+    case L::kNR_fcntl:
+      if (args.Int(1) == L::kF_SETLKW || args.Int(1) == L::kF_OFD_SETLKW) return kERESTARTSYS;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+Task* Task::Current() { return current_task; }
 
 bool Task::Sleep(absl::Time deadline) {
   absl::MutexLock l(&wait_mu_);
@@ -206,6 +236,7 @@ void Task::ExitGroup(int wait_status) {
 }
 
 void Task::Run() {
+  current_task = this;
   vfs::SetInterruptCheck(+[](void* t) { return static_cast<Task*>(t)->ShouldInterruptWait(); },
                          this);
   while (!exiting_.load() && !tg_.exiting()) {
@@ -260,6 +291,12 @@ void Task::HandleSyscall() {
   } else {
     res = e->handler(*this, args);
   }
+  if (!res.regs_set() && res.error() == EINTR) {
+    if (int code = RestartCodeForEintr(nr, args)) res = Errno(code);
+  }
+  // An interrupted syscall: the next return to the guest decides between
+  // EINTR and running it again (ProcessSignals).
+  restart_errno_ = !res.regs_set() && IsRestartErrno(res.error()) ? res.error() : 0;
   if (!res.regs_set()) regs_.rax = res.value();
   if (cfg.syscall_exit_hook) cfg.syscall_exit_hook(*this, nr, args, res);
 }

@@ -11,6 +11,8 @@
 #include <array>
 #include <cstring>
 #include <atomic>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,10 +108,33 @@ class Task : public vfs::Context {
   abi_linux::SigSet signal_mask() const { return sigmask_.load(); }
   void set_signal_mask(abi_linux::SigSet m);
   abi_linux::SigSet pending_signals() const { return pending_.load(); }
-  // Queues a signal for this thread (one instance per signal number) and
-  // interrupts it.
-  void AddPendingSignal(int sig, const abi_linux::Siginfo& info);
-  void ClearPendingSignal(int sig) { pending_.fetch_and(~abi_linux::SignalBit(sig)); }
+  // Queues a signal for this thread and interrupts it. Standard signals
+  // coalesce (one instance per number); each real-time signal is queued
+  // with its siginfo, up to the process's RLIMIT_SIGPENDING: past it,
+  // EAGAIN for sigqueue-style senders (si_code < 0, except tkill), and the
+  // signal is merged into a pending instance otherwise.
+  ErrnoOrVoid QueueSignal(int sig, const abi_linux::Siginfo& info);
+  void AddPendingSignal(int sig, const abi_linux::Siginfo& info) { (void)QueueSignal(sig, info); }
+  // Drops every pending instance of the signals in `set`.
+  void DiscardSignals(abi_linux::SigSet set);
+  void ClearPendingSignal(int sig) { DiscardSignals(abi_linux::SignalBit(sig)); }
+  // Takes the lowest pending signal in `set` (its oldest instance), even if
+  // blocked. False if none is pending.
+  bool DequeueSignal(abi_linux::SigSet set, abi_linux::Siginfo* info);
+  // rt_sigtimedwait: waits until a signal in `set` is pending and takes it
+  // (its number); EAGAIN at the deadline, EINTR when another signal
+  // interrupts.
+  ErrnoOr<int> SigTimedWait(abi_linux::SigSet set, absl::Time deadline, abi_linux::Siginfo* info);
+  // The task whose host thread is calling (nullptr outside task threads).
+  static Task* Current();
+
+  // ---- Syscall restart ----
+  // restart_syscall(2): what ERESTART_RESTARTBLOCK continues with (the
+  // rest of a nanosleep). Set by the handler before it returns the code.
+  void set_restart_block(std::function<SyscallResult(Task&)> fn) {
+    restart_block_ = std::move(fn);
+  }
+  SyscallResult RunRestartBlock();
   // A synchronous signal (a fault): delivered now, even if blocked or
   // ignored (then with the default action), as Linux's force_sig does.
   void ForceSignal(const abi_linux::Siginfo& info);
@@ -185,6 +210,12 @@ class Task : public vfs::Context {
   // Runs the default action of sig; true if the task is now exiting.
   bool DefaultSignalAction(int sig);
   bool OnAltstack(uint64_t sp) const;
+  // Applies the pending syscall-restart decision (restart_errno_): with a
+  // handler about to run (`act`), or none (nullptr).
+  void HandleRestart(const abi_linux::SigAction* act);
+  // Group stop: waits while the process is stopped (SIGSTOP & co.) until
+  // SIGCONT or SIGKILL.
+  void WaitWhileStopped();
 
   Kernel& kernel_;
   ThreadGroup& tg_;
@@ -202,7 +233,14 @@ class Task : public vfs::Context {
   std::atomic<abi_linux::SigSet> sigmask_{0};
   std::atomic<abi_linux::SigSet> pending_{0};
   mutable absl::Mutex sig_mu_;
-  std::array<abi_linux::Siginfo, abi_linux::kNumSignals> pending_info_ ABSL_GUARDED_BY(sig_mu_){};
+  // Pending instances per signal; a bit of pending_ is set iff its queue
+  // is not empty.
+  std::array<std::deque<abi_linux::Siginfo>, abi_linux::kNumSignals> pending_info_
+      ABSL_GUARDED_BY(sig_mu_);
+  // The kERESTART* code the last syscall returned (0: none), until the
+  // next return to the guest decides.
+  int restart_errno_ = 0;
+  std::function<SyscallResult(Task&)> restart_block_;
   abi_linux::StackT altstack_{0, abi_linux::kSS_DISABLE, 0, 0};
   // The mask to restore after a handler interrupts rt_sigsuspend.
   std::optional<abi_linux::SigSet> saved_mask_;

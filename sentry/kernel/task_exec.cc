@@ -52,6 +52,8 @@ ErrnoOrVoid Task::Exec(int dirfd, const std::string& path, std::vector<std::stri
     Sleep(absl::Now() + absl::Milliseconds(1));
   }
 
+  // POSIX timers go; interval timers stay, counting CPU time on.
+  tg_.timers().OnExec(mm_->address_space().CpuTimeNs(), mm->address_space().CpuTimeNs());
   mm_->address_space().ReleaseThreadForCaller();
   std::atomic_store(&mm_, std::move(mm));
   ReleaseVforkParent();

@@ -38,14 +38,139 @@ static_assert(sizeof(RtSigframe) == 440, "struct rt_sigframe on x86-64");
 
 }  // namespace
 
-void Task::AddPendingSignal(int sig, const L::Siginfo& info) {
+ErrnoOrVoid Task::QueueSignal(int sig, const L::Siginfo& info) {
+  bool realtime = sig >= L::kSIGRTMIN;
+  uint64_t limit = realtime ? tg_.rlimit(L::kRLIMIT_SIGPENDING).rlim_cur : 0;
   {
     absl::MutexLock l(&sig_mu_);
-    // Standard signals do not queue: a second instance merges into the first.
-    if (!(pending_.load() & L::SignalBit(sig))) pending_info_[sig - 1] = info;
+    std::deque<L::Siginfo>& q = pending_info_[sig - 1];
+    if (!realtime) {
+      // Standard signals do not queue: a second instance merges into the first.
+      if (q.empty()) q.push_back(info);
+    } else if (tg_.queued_signals.load() >= limit) {
+      // Past RLIMIT_SIGPENDING: sigqueue fails, kill still marks it pending.
+      if (info.si_code < 0 && info.si_code != L::kSI_TKILL) return Errno(EAGAIN);
+      if (q.empty()) {
+        q.push_back(info);
+        tg_.queued_signals.fetch_add(1);
+      }
+    } else {
+      q.push_back(info);
+      tg_.queued_signals.fetch_add(1);
+    }
+    pending_.fetch_or(L::SignalBit(sig));
   }
-  pending_.fetch_or(L::SignalBit(sig));
   Interrupt();
+  tg_.signal_events().Notify(0x1 /* POLLIN */);
+  return {};
+}
+
+void Task::DiscardSignals(L::SigSet set) {
+  absl::MutexLock l(&sig_mu_);
+  L::SigSet present = pending_.load() & set;
+  while (present != 0) {
+    int sig = __builtin_ctzll(present) + 1;
+    present &= present - 1;
+    if (sig >= L::kSIGRTMIN) tg_.queued_signals.fetch_sub(pending_info_[sig - 1].size());
+    pending_info_[sig - 1].clear();
+  }
+  pending_.fetch_and(~set);
+}
+
+bool Task::DequeueSignal(L::SigSet set, L::Siginfo* info) {
+  absl::MutexLock l(&sig_mu_);
+  L::SigSet present = pending_.load() & set;
+  if (present == 0) return false;
+  int sig = __builtin_ctzll(present) + 1;
+  std::deque<L::Siginfo>& q = pending_info_[sig - 1];
+  if (q.empty()) {
+    // Cannot happen (the bit follows the queue), but never hand out garbage.
+    pending_.fetch_and(~L::SignalBit(sig));
+    return false;
+  }
+  *info = q.front();
+  info->si_signo = sig;
+  q.pop_front();
+  if (sig >= L::kSIGRTMIN) tg_.queued_signals.fetch_sub(1);
+  if (q.empty()) pending_.fetch_and(~L::SignalBit(sig));
+  return true;
+}
+
+ErrnoOr<int> Task::SigTimedWait(L::SigSet set, absl::Time deadline, L::Siginfo* info) {
+  set &= ~L::kUnblockableSignals;
+  // A signal sent to the process while every thread blocked it waits on
+  // another thread: take it from there too.
+  auto take = [&]() {
+    if (DequeueSignal(set, info)) return true;
+    for (Task* other : tg_.tasks()) {
+      if (other == this) continue;
+      if (other->DequeueSignal(set & other->signal_mask(), info)) return true;
+    }
+    return false;
+  };
+  if (take()) return info->si_signo;
+  // While waiting, the awaited signals are unblocked so that they wake
+  // this thread (and process-directed ones are sent here); they are taken
+  // before any handler could see them.
+  L::SigSet old = sigmask_.load();
+  set_signal_mask(old & ~set);
+  ErrnoOr<int> result = Errno(EAGAIN);
+  while (true) {
+    if (take()) {
+      result = info->si_signo;
+      break;
+    }
+    if (absl::Now() >= deadline) break;
+    if (!Sleep(deadline)) {
+      if (take()) {
+        result = info->si_signo;
+      } else {
+        result = Errno(EINTR);
+      }
+      break;
+    }
+  }
+  set_signal_mask(old);
+  return result;
+}
+
+SyscallResult Task::RunRestartBlock() {
+  if (!restart_block_) return Errno(EINTR);  // Linux's do_no_restart_syscall
+  std::function<SyscallResult(Task&)> fn = std::move(restart_block_);
+  restart_block_ = nullptr;
+  return fn(*this);
+}
+
+void Task::HandleRestart(const L::SigAction* act) {
+  int e = restart_errno_;
+  restart_errno_ = 0;
+  if (e == 0) return;
+  bool restart = true;
+  if (act != nullptr) {
+    switch (e) {
+      case kERESTARTSYS:
+        restart = act->flags & L::kSA_RESTART;
+        break;
+      case kERESTARTNOINTR:
+        restart = true;
+        break;
+      default:  // ERESTARTNOHAND, ERESTART_RESTARTBLOCK
+        restart = false;
+        break;
+    }
+  }
+  if (!restart) {
+    regs_.rax = static_cast<uint64_t>(-static_cast<int64_t>(EINTR));
+    return;
+  }
+  // Back over the 2-byte `syscall` instruction, with the number in rax again.
+  regs_.rip -= 2;
+  regs_.rax = e == kERESTART_RESTARTBLOCK ? static_cast<uint64_t>(L::kNR_restart_syscall)
+                                          : regs_.orig_rax;
+}
+
+void Task::WaitWhileStopped() {
+  if (tg_.stopped()) tg_.WaitWhileStopped();
 }
 
 bool Task::DefaultSignalAction(int sig) {
@@ -56,9 +181,11 @@ bool Task::DefaultSignalAction(int sig) {
     case DefaultAction::kCore:
       ExitGroup(sig | 0x80);
       return true;
+    case DefaultAction::kStop:
+      tg_.Stop(sig);
+      return false;
     case DefaultAction::kIgnore:
-    case DefaultAction::kContinue:
-    case DefaultAction::kStop:  // Job-control stops arrive with process groups.
+    case DefaultAction::kContinue:  // done when it was sent (PrepareSignal)
       return false;
   }
   return false;
@@ -74,7 +201,7 @@ ErrnoOrVoid Task::SigSuspend(L::SigSet mask) {
   set_signal_mask(mask);
   while (Sleep(absl::InfiniteFuture())) {
   }
-  return Errno(EINTR);
+  return Errno(kERESTARTNOHAND);
 }
 
 void Task::ProcessSignals() {
@@ -89,21 +216,21 @@ void Task::ProcessSignals() {
     }
   } restore{this};
   while (true) {
+    // A stopped process runs no guest code until SIGCONT or SIGKILL.
+    WaitWhileStopped();
+    if (exiting_.load() || tg_.exiting()) return;
     L::SigSet deliverable = pending_.load() & ~sigmask_.load();
-    if (deliverable == 0) return;
-    int sig = __builtin_ctzll(deliverable) + 1;
+    if (deliverable == 0) break;
     L::Siginfo info;
-    {
-      absl::MutexLock l(&sig_mu_);
-      info = pending_info_[sig - 1];
-    }
-    pending_.fetch_and(~L::SignalBit(sig));
+    if (!DequeueSignal(deliverable, &info)) continue;
+    int sig = info.si_signo;
     L::SigAction act = tg_.sigaction(sig);
     if (act.handler == L::kSIG_IGN) continue;
     if (act.handler == L::kSIG_DFL) {
       if (DefaultSignalAction(sig)) return;
       continue;
     }
+    HandleRestart(&act);
     if (!SetupSignalFrame(sig, act, info)) {
       // The frame could not be written: the kernel's force_sigsegv.
       tg_.set_sigaction(L::kSIGSEGV, L::SigAction{});
@@ -111,6 +238,8 @@ void Task::ProcessSignals() {
     }
     return;  // one frame per return to the guest
   }
+  // No handler ran: an interrupted syscall starts again.
+  HandleRestart(nullptr);
 }
 
 void Task::ForceSignal(const L::Siginfo& info) {
@@ -297,6 +426,7 @@ ErrnoOrVoid Task::SigReturn() {
   regs_.cs = kUserCs;
   regs_.ss = kUserSs;
   regs_.orig_rax = ~uint64_t{0};  // no syscall restart
+  restart_block_ = nullptr;       // restart_syscall now fails with EINTR, as on Linux
   set_signal_mask(f.uc.uc_sigmask);
   // sigreturn also restores the alternate stack settings; failures are
   // ignored as Linux does.

@@ -76,18 +76,104 @@ void ThreadGroup::BeginExit(int wait_status) {
 
 bool ThreadGroup::IsIgnored(int sig) const {
   L::SigAction act = sigaction(sig);
-  return act.handler == L::kSIG_IGN ||
-         (act.handler == L::kSIG_DFL && DefaultActionFor(sig) == DefaultAction::kIgnore);
+  if (act.handler == L::kSIG_IGN) return true;
+  if (act.handler != L::kSIG_DFL) return false;
+  // SIGCONT's default action (continuing) happens when it is sent.
+  DefaultAction d = DefaultActionFor(sig);
+  return d == DefaultAction::kIgnore || d == DefaultAction::kContinue;
 }
 
-void ThreadGroup::SendSignal(const L::Siginfo& info) {
+namespace {
+constexpr L::SigSet kStopSignals = L::SignalBit(L::kSIGSTOP) | L::SignalBit(L::kSIGTSTP) |
+                                   L::SignalBit(L::kSIGTTIN) | L::SignalBit(L::kSIGTTOU);
+}  // namespace
+
+void ThreadGroup::PrepareSignal(int sig) {
+  if (sig == L::kSIGCONT) {
+    for (Task* t : tasks()) t->DiscardSignals(kStopSignals);
+    bool continued = false;
+    {
+      absl::MutexLock l(&mu_);
+      if (stopped_ && !exiting_) {
+        stopped_ = false;
+        stop_flag_.store(false);
+        wait_stop_sig_ = 0;
+        wait_continued_ = true;
+        continued = true;
+      }
+    }
+    if (continued) {
+      NotifyParentJobControl(L::kCLD_CONTINUED, L::kSIGCONT);
+      kernel_.WakeWaiters();
+    }
+  } else if (kStopSignals & L::SignalBit(sig)) {
+    for (Task* t : tasks()) t->DiscardSignals(L::SignalBit(L::kSIGCONT));
+  }
+}
+
+void ThreadGroup::Stop(int sig) {
+  std::vector<Task*> ts;
+  {
+    absl::MutexLock l(&mu_);
+    if (exiting_ || stopped_) return;
+    stopped_ = true;
+    stop_flag_.store(true);
+    wait_stop_sig_ = sig;
+    wait_continued_ = false;
+    ts = tasks_;
+  }
+  for (Task* t : ts) t->Interrupt();
+  NotifyParentJobControl(L::kCLD_STOPPED, sig);
+  kernel_.WakeWaiters();
+}
+
+void ThreadGroup::WaitWhileStopped() {
+  absl::MutexLock l(&mu_);
+  mu_.Await(absl::Condition(
+      +[](ThreadGroup* tg) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tg->mu_) {
+        return !tg->stopped_ || tg->exiting_;
+      },
+      this));
+}
+
+int ThreadGroup::TakeStopReport(bool consume) {
+  absl::MutexLock l(&mu_);
+  int sig = wait_stop_sig_;
+  if (consume) wait_stop_sig_ = 0;
+  return sig;
+}
+
+bool ThreadGroup::TakeContinueReport(bool consume) {
+  absl::MutexLock l(&mu_);
+  bool c = wait_continued_;
+  if (consume) wait_continued_ = false;
+  return c;
+}
+
+void ThreadGroup::NotifyParentJobControl(int code, int status) {
+  ThreadGroup* p = parent();
+  if (p == nullptr) return;
+  if (p->sigaction(L::kSIGCHLD).flags & L::kSA_NOCLDSTOP) return;
+  L::Siginfo info{};
+  info.si_signo = L::kSIGCHLD;
+  info.si_code = code;
+  info.SetPid(pid_);
+  info.SetUid(creds().ruid);
+  info.SetStatus(status);
+  p->SendSignal(info);
+}
+
+void ThreadGroup::SendSignal(const L::Siginfo& info) { (void)QueueSignal(info); }
+
+util::ErrnoOrVoid ThreadGroup::QueueSignal(const L::Siginfo& info) {
   int sig = info.si_signo;
   if (sig == L::kSIGKILL) {
     BeginExit(sig);
-    return;
+    return {};
   }
+  PrepareSignal(sig);
   std::vector<Task*> ts = tasks();
-  if (ts.empty()) return;
+  if (ts.empty()) return {};
   // Prefer a thread that does not block the signal.
   Task* target = nullptr;
   for (Task* t : ts) {
@@ -99,11 +185,11 @@ void ThreadGroup::SendSignal(const L::Siginfo& info) {
   if (target == nullptr) {
     // Blocked everywhere: queued even if ignored, since the disposition may
     // change before it is unblocked.
-    leader()->AddPendingSignal(sig, info);
-    return;
+    Task* l = leader();
+    return l ? l->QueueSignal(sig, info) : util::ErrnoOrVoid{};
   }
-  if (IsIgnored(sig)) return;
-  target->AddPendingSignal(sig, info);
+  if (IsIgnored(sig)) return {};
+  return target->QueueSignal(sig, info);
 }
 
 void ThreadGroup::DiscardPending(int sig) {

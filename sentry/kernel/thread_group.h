@@ -13,7 +13,10 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "sentry/kernel/credentials.h"
+#include "sentry/kernel/timers.h"
 #include "sentry/vfs/vfs.h"
+#include "sentry/vfs/waiter.h"
+#include "util/errno.h"
 
 namespace sentry::kernel {
 
@@ -83,12 +86,38 @@ class ThreadGroup {
   // Sends a signal to the process (kill). Dispositions decide: ignored,
   // fatal (the group exits), or left pending for a handler.
   void SendSignal(const abi_linux::Siginfo& info);
+  // The same, saying whether it was queued: EAGAIN when a real-time signal
+  // from sigqueue is past RLIMIT_SIGPENDING.
+  util::ErrnoOrVoid QueueSignal(const abi_linux::Siginfo& info);
   // Whether a signal's disposition discards it (SIG_IGN, or SIG_DFL whose
   // default is to ignore).
   bool IsIgnored(int sig) const;
   // Drops pending instances of sig in every thread (the disposition became
   // "ignore").
   void DiscardPending(int sig);
+  // What sending `sig` does before it is queued, whatever its disposition
+  // (Linux's prepare_signal): SIGCONT continues a stopped process and
+  // discards pending stop signals; a stop signal discards pending SIGCONT.
+  void PrepareSignal(int sig);
+
+  // ---- Job control (group stop) ----
+  // A stop signal's default action: every thread stops before its next
+  // return to the guest; the parent gets SIGCHLD (CLD_STOPPED).
+  void Stop(int sig);
+  // Whether the group is stopped (threads re-check on their way out).
+  bool stopped() const { return stop_flag_.load(); }
+  // Blocks the calling thread while the group is stopped and not exiting.
+  void WaitWhileStopped();
+  // wait(2) reports: the stop signal (0: none) and whether a continue is
+  // unreported; `consume` clears them (not WNOWAIT). Under Kernel::mu_.
+  int TakeStopReport(bool consume);
+  bool TakeContinueReport(bool consume);
+
+  // signalfd(2): notified (POLLIN) whenever a signal is queued to one of
+  // the group's threads.
+  vfs::WaitQueue& signal_events() { return signal_events_; }
+  // Real-time signal instances queued in the group (RLIMIT_SIGPENDING).
+  std::atomic<uint64_t> queued_signals{0};
 
   // Process-wide prctl(2) state.
   std::atomic<bool> dumpable{true};
@@ -113,6 +142,10 @@ class ThreadGroup {
     absl::MutexLock l(&mu_);
     exe_path_ = std::move(p);
   }
+
+  // alarm/setitimer and timer_create timers (timers.h). Not inherited by
+  // fork; destroyed when the last thread exits.
+  ProcessTimers& timers() { return timers_; }
 
  private:
   Kernel& kernel_;
@@ -150,6 +183,17 @@ class ThreadGroup {
   std::vector<Task*> tasks_ ABSL_GUARDED_BY(mu_);
   bool exiting_ ABSL_GUARDED_BY(mu_) = false;
   int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> stop_flag_{false};  // mirrors stopped_ for lock-free checks
+  int wait_stop_sig_ ABSL_GUARDED_BY(mu_) = 0;
+  bool wait_continued_ ABSL_GUARDED_BY(mu_) = false;
+  vfs::WaitQueue signal_events_;
+
+  // Sends the parent SIGCHLD for a stop or continue (unless SA_NOCLDSTOP).
+  void NotifyParentJobControl(int code, int status);
+
+  // Last, so that it goes first (its timers signal this group).
+  ProcessTimers timers_{*this};
 };
 
 // Linux's default action for a signal with SIG_DFL.

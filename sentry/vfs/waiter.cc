@@ -6,6 +6,18 @@
 
 namespace sentry::vfs {
 
+namespace {
+
+// Orders registration changes against the destruction of either side, so
+// that a Waiter and a WaitQueue can each find the other still alive.
+ABSL_CONST_INIT absl::Mutex registration_mu(absl::kConstInit);
+
+void EraseAll(std::vector<WaitQueue*>& v, WaitQueue* q) {
+  v.erase(std::remove(v.begin(), v.end(), q), v.end());
+}
+
+}  // namespace
+
 void Waiter::Notify(uint32_t) {
   absl::MutexLock l(&mu_);
   notified_ = true;
@@ -26,16 +38,39 @@ Waiter::Result Waiter::Wait(absl::Time deadline, absl::Duration tick) {
   return Result::kTick;
 }
 
+void Waiter::LeaveQueues() {
+  absl::MutexLock r(&registration_mu);
+  std::vector<WaitQueue*> queues;
+  queues.swap(queues_);
+  for (WaitQueue* q : queues) {
+    absl::MutexLock l(&q->mu_);
+    q->waiters_.erase(std::remove_if(q->waiters_.begin(), q->waiters_.end(),
+                                     [this](const auto& e) { return e.first == this; }),
+                      q->waiters_.end());
+  }
+}
+
+WaitQueue::~WaitQueue() {
+  absl::MutexLock r(&registration_mu);
+  absl::MutexLock l(&mu_);
+  for (auto& [w, mask] : waiters_) EraseAll(w->queues_, this);
+  waiters_.clear();
+}
+
 void WaitQueue::Add(Waiter* w, uint32_t mask) {
+  absl::MutexLock r(&registration_mu);
   absl::MutexLock l(&mu_);
   waiters_.emplace_back(w, mask);
+  w->queues_.push_back(this);
 }
 
 void WaitQueue::Remove(Waiter* w) {
+  absl::MutexLock r(&registration_mu);
   absl::MutexLock l(&mu_);
   waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
                                 [w](const auto& e) { return e.first == w; }),
                  waiters_.end());
+  EraseAll(w->queues_, this);
 }
 
 void WaitQueue::Notify(uint32_t events) {

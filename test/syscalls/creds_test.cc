@@ -32,13 +32,13 @@ constexpr uint64_t kFsCaps = Bit(CAP_CHOWN) | Bit(CAP_MKNOD) | Bit(CAP_DAC_OVERR
                              Bit(CAP_MAC_OVERRIDE) | Bit(CAP_LINUX_IMMUTABLE);
 
 // In a child: stops it with status 1 when `cond` is false, saying why.
-#define CHILD_CHECK(cond)                                                                   \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
+#define CHILD_CHECK(cond)                                                                    \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
       std::fprintf(stderr, "%s:%d: child check failed: %s (errno %s)\n", __FILE__, __LINE__, \
-                   #cond, ErrnoName(errno).c_str());                                        \
-      _exit(1);                                                                             \
-    }                                                                                       \
+                   #cond, ErrnoName(errno).c_str());                                         \
+      _exit(1);                                                                              \
+    }                                                                                        \
   } while (0)
 
 // A call that must fail with errno `e`.
@@ -132,267 +132,257 @@ class CredsTest : public ::testing::Test {
 // ---- setresuid(2) and the capability effects of uid changes ----
 
 TEST_F(CredsTest, SetresuidToNonRootDropsCapabilities) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kB, kC}));
-              CHILD_CHECK(Fsuid() == kB);  // follows the effective uid
-              const Caps c = GetCaps();
-              CHILD_CHECK(c.effective == 0);
-              CHILD_CHECK(c.permitted == 0);
-              CHILD_CHECK(c.inheritable == start.inheritable);
-              // Unprivileged now: any arrangement of its own ids, nothing else.
-              CHILD_CHECK(SetResuid(kC, kA, kB) == 0);
-              CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
-              CHILD_CHECK(Fsuid() == kA);
-              CHILD_CHECK(SetResuid(kNoChange, kNoChange, kNoChange) == 0);
-              CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
-              CHILD_CHECK_FAILS(SetResuid(0, kNoChange, kNoChange), EPERM);
-              CHILD_CHECK_FAILS(SetResuid(kNoChange, kD, kNoChange), EPERM);
-              CHILD_CHECK_FAILS(SetResuid(kNoChange, kNoChange, 0), EPERM);
-              CHILD_CHECK_FAILS(SetResuid(kA, kA, kD), EPERM);  // all or nothing
-              CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kB, kC}));
+    CHILD_CHECK(Fsuid() == kB);  // follows the effective uid
+    const Caps c = GetCaps();
+    CHILD_CHECK(c.effective == 0);
+    CHILD_CHECK(c.permitted == 0);
+    CHILD_CHECK(c.inheritable == start_.inheritable);
+    // Unprivileged now: any arrangement of its own ids, nothing else.
+    CHILD_CHECK(SetResuid(kC, kA, kB) == 0);
+    CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
+    CHILD_CHECK(Fsuid() == kA);
+    CHILD_CHECK(SetResuid(kNoChange, kNoChange, kNoChange) == 0);
+    CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
+    CHILD_CHECK_FAILS(SetResuid(0, kNoChange, kNoChange), EPERM);
+    CHILD_CHECK_FAILS(SetResuid(kNoChange, kD, kNoChange), EPERM);
+    CHILD_CHECK_FAILS(SetResuid(kNoChange, kNoChange, 0), EPERM);
+    CHILD_CHECK_FAILS(SetResuid(kA, kA, kD), EPERM);  // all or nothing
+    CHILD_CHECK((Resuid() == Ids{kC, kA, kB}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SavedRootKeepsPermittedAndRegainsEffective) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResuid(kA, kA, 0) == 0);
-              Caps c = GetCaps();
-              CHILD_CHECK(c.effective == 0);  // euid left 0
-              CHILD_CHECK(c.permitted == start.permitted);
-              // Back to euid 0: the effective set is the permitted set again.
-              CHILD_CHECK(SetResuid(kNoChange, 0, kNoChange) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, 0, 0}));
-              CHILD_CHECK(Fsuid() == 0);
-              c = GetCaps();
-              CHILD_CHECK(c.effective == start.permitted);
-              CHILD_CHECK(c.permitted == start.permitted);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResuid(kA, kA, 0) == 0);
+    Caps c = GetCaps();
+    CHILD_CHECK(c.effective == 0);  // euid left 0
+    CHILD_CHECK(c.permitted == start_.permitted);
+    // Back to euid 0: the effective set is the permitted set again.
+    CHILD_CHECK(SetResuid(kNoChange, 0, kNoChange) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, 0, 0}));
+    CHILD_CHECK(Fsuid() == 0);
+    c = GetCaps();
+    CHILD_CHECK(c.effective == start_.permitted);
+    CHILD_CHECK(c.permitted == start_.permitted);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, EffectiveRootKeepsCapabilities) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResuid(kA, 0, 0) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, 0, 0}));
-              CHILD_CHECK(GetCaps() == start);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResuid(kA, 0, 0) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, 0, 0}));
+    CHILD_CHECK(GetCaps() == start_);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, KeepCapsKeepsPermittedButNotEffective) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0);
-              CHILD_CHECK(SetResuid(kA, kA, kA) == 0);
-              Caps c = GetCaps();
-              CHILD_CHECK(c.effective == 0);
-              CHILD_CHECK(c.permitted == start.permitted);
-              // The effective set can be raised again from the permitted one;
-              // CAP_SETUID then allows any ids, and the capabilities stay.
-              CHILD_CHECK(SetCaps({start.permitted, start.permitted, start.inheritable}) == 0);
-              CHILD_CHECK(SetResuid(kB, kC, kD) == 0);
-              CHILD_CHECK((Resuid() == Ids{kB, kC, kD}));
-              c = GetCaps();
-              CHILD_CHECK(c.effective == start.permitted);
-              CHILD_CHECK(c.permitted == start.permitted);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0);
+    CHILD_CHECK(SetResuid(kA, kA, kA) == 0);
+    Caps c = GetCaps();
+    CHILD_CHECK(c.effective == 0);
+    CHILD_CHECK(c.permitted == start_.permitted);
+    // The effective set can be raised again from the permitted one;
+    // CAP_SETUID then allows any ids, and the capabilities stay.
+    CHILD_CHECK(SetCaps({start_.permitted, start_.permitted, start_.inheritable}) == 0);
+    CHILD_CHECK(SetResuid(kB, kC, kD) == 0);
+    CHILD_CHECK((Resuid() == Ids{kB, kC, kD}));
+    c = GetCaps();
+    CHILD_CHECK(c.effective == start_.permitted);
+    CHILD_CHECK(c.permitted == start_.permitted);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, WithoutCapSetuidOnlyOwnIds) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetCaps({start.effective & ~Bit(CAP_SETUID), start.permitted,
-                                   start.inheritable}) == 0);
-              CHILD_CHECK_FAILS(SetResuid(kA, kA, kA), EPERM);
-              CHILD_CHECK_FAILS(SetUid(kA), EPERM);
-              CHILD_CHECK(SetResuid(0, 0, 0) == 0);  // nothing changes
-              CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(
+        SetCaps({start_.effective & ~Bit(CAP_SETUID), start_.permitted, start_.inheritable}) == 0);
+    CHILD_CHECK_FAILS(SetResuid(kA, kA, kA), EPERM);
+    CHILD_CHECK_FAILS(SetUid(kA), EPERM);
+    CHILD_CHECK(SetResuid(0, 0, 0) == 0);  // nothing changes
+    CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 // ---- setuid(2), setreuid(2) ----
 
 TEST_F(CredsTest, SetuidAsRootSetsEveryId) {
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetUid(kA) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kA, kA}));
-              CHILD_CHECK(Fsuid() == kA);
-              CHILD_CHECK((GetCaps() == Caps{0, 0, GetCaps().inheritable}));
-              CHILD_CHECK_FAILS(SetUid(0), EPERM);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetUid(kA) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kA, kA}));
+    CHILD_CHECK(Fsuid() == kA);
+    CHILD_CHECK((GetCaps() == Caps{0, 0, GetCaps().inheritable}));
+    CHILD_CHECK_FAILS(SetUid(0), EPERM);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SetuidUnprivilegedSetsTheEffectiveIdToRealOrSaved) {
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
-              CHILD_CHECK(SetUid(kC) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kC, kC}));
-              CHILD_CHECK(Fsuid() == kC);
-              CHILD_CHECK_FAILS(SetUid(kB), EPERM);
-              CHILD_CHECK(SetUid(kA) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kA, kC}));
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
+    CHILD_CHECK(SetUid(kC) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kC, kC}));
+    CHILD_CHECK(Fsuid() == kC);
+    CHILD_CHECK_FAILS(SetUid(kB), EPERM);
+    CHILD_CHECK(SetUid(kA) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kA, kC}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SetuidAndSetgidOfMinusOneAreEinval) {
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK_FAILS(SetUid(kNoChange), EINVAL);
-              CHILD_CHECK_FAILS(SetGid(kNoChange), EINVAL);
-              CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
-              CHILD_CHECK((Resgid() == Ids{0, 0, 0}));
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK_FAILS(SetUid(kNoChange), EINVAL);
+    CHILD_CHECK_FAILS(SetGid(kNoChange), EINVAL);
+    CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
+    CHILD_CHECK((Resgid() == Ids{0, 0, 0}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SetreuidRules) {
-  EXPECT_EQ(InChild([&] {
-              // Setting the real id makes the saved id the new effective id.
-              CHILD_CHECK(SetReuid(kA, kB) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kB, kB}));
-              CHILD_CHECK(GetCaps().permitted == 0);
-              // An effective id equal to the old real id leaves the saved id.
-              CHILD_CHECK(SetReuid(kNoChange, kA) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kA, kB}));
-              // The real id may become the old effective id only.
-              CHILD_CHECK_FAILS(SetReuid(kB, kNoChange), EPERM);
-              // The effective id may be any of the three; moving it away from
-              // the real id moves the saved id along.
-              CHILD_CHECK(SetReuid(kNoChange, kB) == 0);
-              CHILD_CHECK((Resuid() == Ids{kA, kB, kB}));
-              CHILD_CHECK(SetReuid(kB, kA) == 0);  // swap
-              CHILD_CHECK((Resuid() == Ids{kB, kA, kA}));
-              CHILD_CHECK(Fsuid() == kA);
-              CHILD_CHECK_FAILS(SetReuid(kC, kNoChange), EPERM);
-              CHILD_CHECK_FAILS(SetReuid(kNoChange, kC), EPERM);
-            }),
-            0);
+  const int status = InChild([&] {
+    // Setting the real id makes the saved id the new effective id.
+    CHILD_CHECK(SetReuid(kA, kB) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kB, kB}));
+    CHILD_CHECK(GetCaps().permitted == 0);
+    // An effective id equal to the old real id leaves the saved id.
+    CHILD_CHECK(SetReuid(kNoChange, kA) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kA, kB}));
+    // The real id may become the old effective id only.
+    CHILD_CHECK_FAILS(SetReuid(kB, kNoChange), EPERM);
+    // The effective id may be any of the three; moving it away from
+    // the real id moves the saved id along.
+    CHILD_CHECK(SetReuid(kNoChange, kB) == 0);
+    CHILD_CHECK((Resuid() == Ids{kA, kB, kB}));
+    CHILD_CHECK(SetReuid(kB, kA) == 0);  // swap
+    CHILD_CHECK((Resuid() == Ids{kB, kA, kA}));
+    CHILD_CHECK(Fsuid() == kA);
+    CHILD_CHECK_FAILS(SetReuid(kC, kNoChange), EPERM);
+    CHILD_CHECK_FAILS(SetReuid(kNoChange, kC), EPERM);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SetreuidAwayFromRootAndBack) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              // Real uid 0 stays: the permitted set stays, the effective one goes.
-              CHILD_CHECK(SetReuid(kNoChange, kA) == 0);
-              CHILD_CHECK((Resuid() == Ids{0, kA, kA}));
-              Caps c = GetCaps();
-              CHILD_CHECK(c.effective == 0);
-              CHILD_CHECK(c.permitted == start.permitted);
-              // Back to the real id without any capability.
-              CHILD_CHECK(SetReuid(kNoChange, 0) == 0);
-              CHILD_CHECK((Resuid() == Ids{0, 0, kA}));
-              c = GetCaps();
-              CHILD_CHECK(c.effective == start.permitted);
-            }),
-            0);
+  const int status = InChild([&] {
+    // Real uid 0 stays: the permitted set stays, the effective one goes.
+    CHILD_CHECK(SetReuid(kNoChange, kA) == 0);
+    CHILD_CHECK((Resuid() == Ids{0, kA, kA}));
+    Caps c = GetCaps();
+    CHILD_CHECK(c.effective == 0);
+    CHILD_CHECK(c.permitted == start_.permitted);
+    // Back to the real id without any capability.
+    CHILD_CHECK(SetReuid(kNoChange, 0) == 0);
+    CHILD_CHECK((Resuid() == Ids{0, 0, kA}));
+    c = GetCaps();
+    CHILD_CHECK(c.effective == start_.permitted);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 // ---- The gid calls ----
 
 TEST_F(CredsTest, GidCallsAsRoot) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResgid(kA, kB, kC) == 0);
-              CHILD_CHECK((Resgid() == Ids{kA, kB, kC}));
-              CHILD_CHECK(Fsgid() == kB);
-              CHILD_CHECK(GetCaps() == start);  // gids do not touch capabilities
-              CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
-              CHILD_CHECK(SetGid(kD) == 0);
-              CHILD_CHECK((Resgid() == Ids{kD, kD, kD}));
-              CHILD_CHECK(Fsgid() == kD);
-              CHILD_CHECK(SetRegid(kA, kB) == 0);
-              CHILD_CHECK((Resgid() == Ids{kA, kB, kB}));
-              CHILD_CHECK(GetCaps() == start);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResgid(kA, kB, kC) == 0);
+    CHILD_CHECK((Resgid() == Ids{kA, kB, kC}));
+    CHILD_CHECK(Fsgid() == kB);
+    CHILD_CHECK(GetCaps() == start_);  // gids do not touch capabilities
+    CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
+    CHILD_CHECK(SetGid(kD) == 0);
+    CHILD_CHECK((Resgid() == Ids{kD, kD, kD}));
+    CHILD_CHECK(Fsgid() == kD);
+    CHILD_CHECK(SetRegid(kA, kB) == 0);
+    CHILD_CHECK((Resgid() == Ids{kA, kB, kB}));
+    CHILD_CHECK(GetCaps() == start_);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, GidCallsWithoutCapSetgid) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResgid(kA, kB, kC) == 0);
-              CHILD_CHECK(SetCaps({start.effective & ~Bit(CAP_SETGID), start.permitted,
-                                   start.inheritable}) == 0);
-              // setresgid: own ids only.
-              CHILD_CHECK(SetResgid(kC, kA, kB) == 0);
-              CHILD_CHECK((Resgid() == Ids{kC, kA, kB}));
-              CHILD_CHECK(Fsgid() == kA);
-              CHILD_CHECK_FAILS(SetResgid(kD, kNoChange, kNoChange), EPERM);
-              CHILD_CHECK_FAILS(SetResgid(kNoChange, 0, kNoChange), EPERM);
-              // setgid: the real or saved id, into the effective id only.
-              CHILD_CHECK_FAILS(SetGid(kA), EPERM);
-              CHILD_CHECK(SetGid(kB) == 0);
-              CHILD_CHECK((Resgid() == Ids{kC, kB, kB}));
-              // setregid: real from real or effective, effective from any.
-              CHILD_CHECK_FAILS(SetRegid(kD, kNoChange), EPERM);
-              CHILD_CHECK_FAILS(SetRegid(kNoChange, kD), EPERM);
-              CHILD_CHECK(SetRegid(kB, kC) == 0);
-              CHILD_CHECK((Resgid() == Ids{kB, kC, kC}));
-              CHILD_CHECK(Fsgid() == kC);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResgid(kA, kB, kC) == 0);
+    CHILD_CHECK(
+        SetCaps({start_.effective & ~Bit(CAP_SETGID), start_.permitted, start_.inheritable}) == 0);
+    // setresgid: own ids only.
+    CHILD_CHECK(SetResgid(kC, kA, kB) == 0);
+    CHILD_CHECK((Resgid() == Ids{kC, kA, kB}));
+    CHILD_CHECK(Fsgid() == kA);
+    CHILD_CHECK_FAILS(SetResgid(kD, kNoChange, kNoChange), EPERM);
+    CHILD_CHECK_FAILS(SetResgid(kNoChange, 0, kNoChange), EPERM);
+    // setgid: the real or saved id, into the effective id only.
+    CHILD_CHECK_FAILS(SetGid(kA), EPERM);
+    CHILD_CHECK(SetGid(kB) == 0);
+    CHILD_CHECK((Resgid() == Ids{kC, kB, kB}));
+    // setregid: real from real or effective, effective from any.
+    CHILD_CHECK_FAILS(SetRegid(kD, kNoChange), EPERM);
+    CHILD_CHECK_FAILS(SetRegid(kNoChange, kD), EPERM);
+    CHILD_CHECK(SetRegid(kB, kC) == 0);
+    CHILD_CHECK((Resgid() == Ids{kB, kC, kC}));
+    CHILD_CHECK(Fsgid() == kC);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 // ---- setfsuid(2), setfsgid(2) ----
 
 TEST_F(CredsTest, SetfsuidAsRootDropsAndRestoresFileSystemCapabilities) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(Fsuid() == 0);
-              CHILD_CHECK(SetFsuid(kA) == 0);  // answers the old fsuid
-              CHILD_CHECK(Fsuid() == kA);
-              CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
-              Caps c = GetCaps();
-              CHILD_CHECK(c.effective == (start.effective & ~kFsCaps));
-              CHILD_CHECK(c.permitted == start.permitted);
-              CHILD_CHECK(SetFsuid(0) == kA);
-              CHILD_CHECK(Fsuid() == 0);
-              CHILD_CHECK(GetCaps() == start);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(Fsuid() == 0);
+    CHILD_CHECK(SetFsuid(kA) == 0);  // answers the old fsuid
+    CHILD_CHECK(Fsuid() == kA);
+    CHILD_CHECK((Resuid() == Ids{0, 0, 0}));
+    Caps c = GetCaps();
+    CHILD_CHECK(c.effective == (start_.effective & ~kFsCaps));
+    CHILD_CHECK(c.permitted == start_.permitted);
+    CHILD_CHECK(SetFsuid(0) == kA);
+    CHILD_CHECK(Fsuid() == 0);
+    CHILD_CHECK(GetCaps() == start_);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, SetfsuidUnprivileged) {
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
-              CHILD_CHECK(Fsuid() == kB);
-              CHILD_CHECK(SetFsuid(kD) == kB);  // refused: not one of its ids
-              CHILD_CHECK(Fsuid() == kB);
-              CHILD_CHECK(SetFsuid(0) == kB);
-              CHILD_CHECK(Fsuid() == kB);
-              CHILD_CHECK(SetFsuid(kC) == kB);
-              CHILD_CHECK(Fsuid() == kC);
-              CHILD_CHECK((Resuid() == Ids{kA, kB, kC}));
-              // Any later change of the effective uid resets it.
-              CHILD_CHECK(SetResuid(kNoChange, kA, kNoChange) == 0);
-              CHILD_CHECK(Fsuid() == kA);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetResuid(kA, kB, kC) == 0);
+    CHILD_CHECK(Fsuid() == kB);
+    CHILD_CHECK(SetFsuid(kD) == kB);  // refused: not one of its ids
+    CHILD_CHECK(Fsuid() == kB);
+    CHILD_CHECK(SetFsuid(0) == kB);
+    CHILD_CHECK(Fsuid() == kB);
+    CHILD_CHECK(SetFsuid(kC) == kB);
+    CHILD_CHECK(Fsuid() == kC);
+    CHILD_CHECK((Resuid() == Ids{kA, kB, kC}));
+    // Any later change of the effective uid resets it.
+    CHILD_CHECK(SetResuid(kNoChange, kA, kNoChange) == 0);
+    CHILD_CHECK(Fsuid() == kA);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, Setfsgid) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              CHILD_CHECK(SetFsgid(kA) == 0);
-              CHILD_CHECK(Fsgid() == kA);
-              CHILD_CHECK((Resgid() == Ids{0, 0, 0}));
-              CHILD_CHECK(GetCaps() == start);
-              CHILD_CHECK(SetCaps({start.effective & ~Bit(CAP_SETGID), start.permitted,
-                                   start.inheritable}) == 0);
-              CHILD_CHECK(SetFsgid(kB) == kA);  // refused
-              CHILD_CHECK(Fsgid() == kA);
-              CHILD_CHECK(SetFsgid(0) == kA);  // the real gid
-              CHILD_CHECK(Fsgid() == 0);
-            }),
-            0);
+  const int status = InChild([&] {
+    CHILD_CHECK(SetFsgid(kA) == 0);
+    CHILD_CHECK(Fsgid() == kA);
+    CHILD_CHECK((Resgid() == Ids{0, 0, 0}));
+    CHILD_CHECK(GetCaps() == start_);
+    CHILD_CHECK(
+        SetCaps({start_.effective & ~Bit(CAP_SETGID), start_.permitted, start_.inheritable}) == 0);
+    CHILD_CHECK(SetFsgid(kB) == kA);  // refused
+    CHILD_CHECK(Fsgid() == kA);
+    CHILD_CHECK(SetFsgid(0) == kA);  // the real gid
+    CHILD_CHECK(Fsgid() == 0);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 // ---- capget(2) ----
@@ -476,67 +466,60 @@ TEST_F(CredsTest, CapgetOfAnotherProcess) {
 // ---- capset(2) ----
 
 TEST_F(CredsTest, CapsetSubsetRules) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              const uint64_t perm = start.permitted & ~Bit(CAP_CHOWN) & ~Bit(CAP_FOWNER);
-              const uint64_t inh = start.inheritable;
-              // Effective within permitted; it can drop and come back.
-              CHILD_CHECK(SetCaps({start.permitted & ~Bit(CAP_KILL), start.permitted, inh}) == 0);
-              CHILD_CHECK(GetCaps().effective == (start.permitted & ~Bit(CAP_KILL)));
-              CHILD_CHECK(SetCaps({start.permitted, start.permitted, inh}) == 0);
-              CHILD_CHECK_FAILS(SetCaps({start.permitted, perm, inh}), EPERM);
-              // Permitted only shrinks.
-              CHILD_CHECK(SetCaps({perm, perm, inh}) == 0);
-              CHILD_CHECK((GetCaps() == Caps{perm, perm, inh}));
-              CHILD_CHECK_FAILS(SetCaps({perm, start.permitted, inh}), EPERM);
-              // Inheritable: with CAP_SETPCAP, anything in the bounding set.
-              CHILD_CHECK(SetCaps({perm, perm, inh | Bit(CAP_CHOWN)}) == 0);
-              // Without it, only what is permitted or already inheritable.
-              const uint64_t eff = perm & ~Bit(CAP_SETPCAP);
-              CHILD_CHECK(SetCaps({eff, perm, inh | Bit(CAP_CHOWN)}) == 0);
-              CHILD_CHECK_FAILS(SetCaps({eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_FOWNER)}),
-                                EPERM);
-              CHILD_CHECK(SetCaps({eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_DAC_OVERRIDE)}) == 0);
-              CHILD_CHECK((GetCaps() ==
-                           Caps{eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_DAC_OVERRIDE)}));
-            }),
-            0);
+  const int status = InChild([&] {
+    const uint64_t perm = start_.permitted & ~Bit(CAP_CHOWN) & ~Bit(CAP_FOWNER);
+    const uint64_t inh = start_.inheritable;
+    // Effective within permitted; it can drop and come back.
+    CHILD_CHECK(SetCaps({start_.permitted & ~Bit(CAP_KILL), start_.permitted, inh}) == 0);
+    CHILD_CHECK(GetCaps().effective == (start_.permitted & ~Bit(CAP_KILL)));
+    CHILD_CHECK(SetCaps({start_.permitted, start_.permitted, inh}) == 0);
+    CHILD_CHECK_FAILS(SetCaps({start_.permitted, perm, inh}), EPERM);
+    // Permitted only shrinks.
+    CHILD_CHECK(SetCaps({perm, perm, inh}) == 0);
+    CHILD_CHECK((GetCaps() == Caps{perm, perm, inh}));
+    CHILD_CHECK_FAILS(SetCaps({perm, start_.permitted, inh}), EPERM);
+    // Inheritable: with CAP_SETPCAP, anything in the bounding set.
+    CHILD_CHECK(SetCaps({perm, perm, inh | Bit(CAP_CHOWN)}) == 0);
+    // Without it, only what is permitted or already inheritable.
+    const uint64_t eff = perm & ~Bit(CAP_SETPCAP);
+    CHILD_CHECK(SetCaps({eff, perm, inh | Bit(CAP_CHOWN)}) == 0);
+    CHILD_CHECK_FAILS(SetCaps({eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_FOWNER)}), EPERM);
+    CHILD_CHECK(SetCaps({eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_DAC_OVERRIDE)}) == 0);
+    CHILD_CHECK((GetCaps() == Caps{eff, perm, inh | Bit(CAP_CHOWN) | Bit(CAP_DAC_OVERRIDE)}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, CapsetOnlyTheCaller) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              const Caps less{start.effective & ~Bit(CAP_KILL), start.permitted,
-                              start.inheritable};
-              CHILD_CHECK_FAILS(SetCaps(less, getppid()), EPERM);
-              CHILD_CHECK_FAILS(SetCaps(less, 99999), EPERM);
-              CHILD_CHECK(GetCaps() == start);
-              CHILD_CHECK(SetCaps(less, getpid()) == 0);  // its own tid
-              CHILD_CHECK(GetCaps() == less);
-            }),
-            0);
+  const int status = InChild([&] {
+    const Caps less{start_.effective & ~Bit(CAP_KILL), start_.permitted, start_.inheritable};
+    CHILD_CHECK_FAILS(SetCaps(less, getppid()), EPERM);
+    CHILD_CHECK_FAILS(SetCaps(less, 99999), EPERM);
+    CHILD_CHECK(GetCaps() == start_);
+    CHILD_CHECK(SetCaps(less, getpid()) == 0);  // its own tid
+    CHILD_CHECK(GetCaps() == less);
+  });
+  EXPECT_EQ(status, 0);
 }
 
 TEST_F(CredsTest, CapsetVersions) {
-  const Caps start = start_;
-  EXPECT_EQ(InChild([&] {
-              __user_cap_header_struct hdr{0x12345678, 0};
-              __user_cap_data_struct d[2] = {};
-              CHILD_CHECK_FAILS(syscall(SYS_capset, &hdr, d), EINVAL);
-              CHILD_CHECK(hdr.version == _LINUX_CAPABILITY_VERSION_3);
-              CHILD_CHECK(GetCaps() == start);
-              // Version 1 sets the low 32 bits; the others become 0.
-              hdr = {_LINUX_CAPABILITY_VERSION_1, 0};
-              d[0] = {static_cast<uint32_t>(start.effective),
-                      static_cast<uint32_t>(start.permitted),
-                      static_cast<uint32_t>(start.inheritable)};
-              d[1] = {~0u, ~0u, ~0u};  // not read
-              CHILD_CHECK(syscall(SYS_capset, &hdr, d) == 0);
-              const uint64_t low = 0xffffffffu;
-              CHILD_CHECK((GetCaps() == Caps{start.effective & low, start.permitted & low,
-                                             start.inheritable & low}));
-            }),
-            0);
+  const int status = InChild([&] {
+    __user_cap_header_struct hdr{0x12345678, 0};
+    __user_cap_data_struct d[2] = {};
+    CHILD_CHECK_FAILS(syscall(SYS_capset, &hdr, d), EINVAL);
+    CHILD_CHECK(hdr.version == _LINUX_CAPABILITY_VERSION_3);
+    CHILD_CHECK(GetCaps() == start_);
+    // Version 1 sets the low 32 bits; the others become 0.
+    hdr = {_LINUX_CAPABILITY_VERSION_1, 0};
+    d[0] = {static_cast<uint32_t>(start_.effective), static_cast<uint32_t>(start_.permitted),
+            static_cast<uint32_t>(start_.inheritable)};
+    d[1] = {~0u, ~0u, ~0u};  // not read
+    CHILD_CHECK(syscall(SYS_capset, &hdr, d) == 0);
+    const uint64_t low = 0xffffffffu;
+    CHILD_CHECK((GetCaps() ==
+                 Caps{start_.effective & low, start_.permitted & low, start_.inheritable & low}));
+  });
+  EXPECT_EQ(status, 0);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <sys/epoll.h>
 
+#include <optional>
+
 namespace sentry::fsimpl::epoll {
 
 using util::Errno;
@@ -16,35 +18,72 @@ constexpr uint32_t kEventBits = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLERR | EPOLL
                                 EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP;
 constexpr uint32_t kAlways = EPOLLERR | EPOLLHUP;
 
+// Linux's EP_MAX_NESTS: the depth, counted from the epoll being added,
+// past which a chain of watched epolls is refused.
+constexpr int kMaxNests = 4;
+
+// Held while an epoll is added to another, so that two such adds cannot
+// together make a loop that neither sees (Linux's epnested_mutex).
+ABSL_CONST_INIT absl::Mutex nesting_mu(absl::kConstInit);
+
 }  // namespace
 
-void EpollFile::Entry::Notify(uint32_t) {
+void EpollFile::Entry::Notify(uint32_t events) {
+  // 0 is "anything may have changed".
+  if (events != 0 && (events & interest.load()) == 0) return;
   kicked.store(true);
   ep->queue_.Notify(POLLIN);
 }
 
 EpollFile::~EpollFile() {
+  // Entries leave their files' queues before queue_, which their Notify
+  // uses, goes away.
   absl::MutexLock l(&mu_);
-  for (auto& [key, e] : entries_) Unregister(*e);
+  entries_.clear();
 }
 
-void EpollFile::Unregister(Entry& e) {
-  if (auto f = e.file.lock()) {
-    if (vfs::WaitQueue* q = f->events()) q->Remove(&e);
+bool EpollFile::CanWatch(const vfs::FileDescription& file) {
+  vfs::Inode* in = file.inode();
+  return in == nullptr || !(in->is_regular() || in->is_dir());
+}
+
+bool EpollFile::LeadsTo(const EpollFile* target, int depth) {
+  std::vector<std::shared_ptr<EpollFile>> inner;
+  {
+    absl::MutexLock l(&mu_);
+    for (auto& [key, e] : entries_) {
+      if (auto ep = std::dynamic_pointer_cast<EpollFile>(e->file.lock())) {
+        inner.push_back(std::move(ep));
+      }
+    }
   }
+  for (const auto& ep : inner) {
+    if (ep.get() == target || depth > kMaxNests) return true;
+    if (ep->LeadsTo(target, depth + 1)) return true;
+  }
+  return false;
 }
 
 util::ErrnoOrVoid EpollFile::Ctl(int op, int fd, const std::shared_ptr<vfs::FileDescription>& file,
                                  Event ev) {
+  if (!CanWatch(*file)) return Errno(EPERM);
   if (file.get() == this) return Errno(EINVAL);
-  // Regular files and directories cannot be watched (Linux: EPERM).
-  if (vfs::Inode* in = file->inode(); in != nullptr && (in->is_regular() || in->is_dir())) {
-    return Errno(EPERM);
-  }
   if ((ev.events & EPOLLEXCLUSIVE) && op == EPOLL_CTL_MOD) return Errno(EINVAL);
+  // Adding an epoll: no loop back to this one, and not too deep.
+  std::optional<absl::MutexLock> nesting;
+  if (auto inner = std::dynamic_pointer_cast<EpollFile>(file); inner && op == EPOLL_CTL_ADD) {
+    nesting.emplace(&nesting_mu);
+    if (inner->LeadsTo(this, 0)) return Errno(ELOOP);
+  }
   absl::MutexLock l(&mu_);
   Key key{file.get(), fd};
   auto it = entries_.find(key);
+  // An entry whose file is gone is not this file's, even at the same
+  // address: it goes now.
+  if (it != entries_.end() && it->second->file.expired()) {
+    entries_.erase(it);
+    it = entries_.end();
+  }
   switch (op) {
     case EPOLL_CTL_ADD: {
       if (it != entries_.end()) return Errno(EEXIST);
@@ -53,6 +92,7 @@ util::ErrnoOrVoid EpollFile::Ctl(int op, int fd, const std::shared_ptr<vfs::File
       e->fd = fd;
       e->file = file;
       e->events = ev.events;
+      e->interest.store((ev.events & kEventBits) | kAlways);
       e->data = ev.data;
       e->kicked.store(true);  // check it at the next wait
       if (vfs::WaitQueue* q = file->events()) q->Add(e.get(), 0);
@@ -63,6 +103,7 @@ util::ErrnoOrVoid EpollFile::Ctl(int op, int fd, const std::shared_ptr<vfs::File
       if (it == entries_.end()) return Errno(ENOENT);
       if (it->second->events & EPOLLEXCLUSIVE) return Errno(EINVAL);
       it->second->events = ev.events;
+      it->second->interest.store((ev.events & kEventBits) | kAlways);
       it->second->data = ev.data;
       it->second->disabled = false;
       it->second->last = 0;
@@ -71,8 +112,7 @@ util::ErrnoOrVoid EpollFile::Ctl(int op, int fd, const std::shared_ptr<vfs::File
     }
     case EPOLL_CTL_DEL: {
       if (it == entries_.end()) return Errno(ENOENT);
-      Unregister(*it->second);
-      entries_.erase(it);
+      entries_.erase(it);  // ~Entry leaves the file's queue
       return {};
     }
     default:

@@ -7,8 +7,11 @@
 //
 // Entries register on their file's WaitQueue; files without one (host
 // files) are re-checked every wait tick. An entry goes away with the last
-// reference to its file description, as Linux's do. Lock order:
-// EpollFile::mu_, then a file's WaitQueue, then EpollFile::queue_.
+// reference to its file description, as Linux's do. An epoll may watch
+// another, but not one that leads back to it or nests deeper than Linux's
+// limit (ELOOP). Lock order: the nesting lock (epoll.cc), then
+// EpollFile::mu_ (an outer epoll's before an inner one's), then a file's
+// WaitQueue, then EpollFile::queue_.
 #ifndef SENTRY_FSIMPL_EPOLL_EPOLL_H_
 #define SENTRY_FSIMPL_EPOLL_EPOLL_H_
 
@@ -37,12 +40,16 @@ class EpollFile : public vfs::FileDescription,
   ~EpollFile() override;
 
   // EPOLL_CTL_ADD/MOD/DEL with Linux's errors (EEXIST, ENOENT, EINVAL for
-  // adding an epoll to itself, EPERM for files that cannot be polled).
+  // adding an epoll to itself, EPERM for files that cannot be polled,
+  // ELOOP for a loop of epolls or too deep a nesting).
   util::ErrnoOrVoid Ctl(int op, int fd, const std::shared_ptr<vfs::FileDescription>& file,
                         Event ev);
   // Up to `max` ready events, waiting until `deadline` for the first;
   // EINTR when a signal arrives first.
   util::ErrnoOr<std::vector<Event>> Wait(size_t max, absl::Time deadline);
+  // Whether epoll can watch `file` at all: not regular files and
+  // directories (Linux: EPERM, checked before anything else about the call).
+  static bool CanWatch(const vfs::FileDescription& file);
 
   util::ErrnoOr<size_t> Read(mm::MemoryManager&, const vfs::IoVec&, int64_t) override {
     return util::Errno(EINVAL);
@@ -57,6 +64,8 @@ class EpollFile : public vfs::FileDescription,
 
  private:
   struct Entry : vfs::Waiter {
+    // Off the file's queue before the members Notify uses go away.
+    ~Entry() override { LeaveQueues(); }
     EpollFile* ep = nullptr;
     int fd = 0;
     std::weak_ptr<vfs::FileDescription> file;
@@ -65,13 +74,18 @@ class EpollFile : public vfs::FileDescription,
     bool disabled = false;           // EPOLLONESHOT fired; re-armed by MOD
     uint32_t last = 0;               // edge-triggered: what was last reported
     std::atomic<bool> kicked{false};  // the file announced a change
+    // The events whose announcement kicks the entry: the interest plus
+    // EPOLLERR|EPOLLHUP (Linux's ep_poll_callback ignores the rest).
+    std::atomic<uint32_t> interest{0};
     void Notify(uint32_t events) override;
   };
   using Key = std::pair<const vfs::FileDescription*, int>;
 
   // Collects ready events (mu_ held); drops entries whose file is gone.
   std::vector<Event> ScanLocked(size_t max) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Unregister(Entry& e);
+  // Whether this epoll, or one it watches (to the nesting limit), watches
+  // `target`; true as well when the nesting goes deeper than Linux allows.
+  bool LeadsTo(const EpollFile* target, int depth);
 
   absl::Mutex mu_;
   std::map<Key, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);

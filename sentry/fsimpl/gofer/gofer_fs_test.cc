@@ -93,7 +93,9 @@ class GoferFsTest : public ::testing::Test {
     EXPECT_TRUE(status_.ok()) << status_;
   }
 
-  void Start(bool read_only = false) {
+  // With `shared_pages`, the file system gets a memory file for shared mappings (mf_).
+  void Start(bool read_only = false, bool shared_pages = false) {
+    if (shared_pages) NewMemoryFile();
     int sv[2];
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
     server_sock_ = UniqueFd(sv[0]);
@@ -105,7 +107,8 @@ class GoferFsTest : public ::testing::Test {
       status_ = ::gofer::Serve(server_sock_.get(), root_fd_.get(), opts);
       server_sock_.reset();
     });
-    fs_ = std::make_shared<GoferFilesystem>(UniqueFd(sv[1]), GoferOptions{read_only});
+    fs_ = std::make_shared<GoferFilesystem>(
+        UniqueFd(sv[1]), GoferOptions{read_only, shared_pages ? mf_.get() : nullptr});
     ASSERT_OK_AND_ASSIGN(root_inode_, fs_->Root());
     ASSERT_TRUE(root_inode_->is_dir());
   }
@@ -119,10 +122,15 @@ class GoferFsTest : public ::testing::Test {
   }
 
   // A memory manager with one read/write anonymous mapping, for I/O through guest memory.
-  void MakeMemory() {
+  void NewMemoryFile() {
+    if (mf_) return;
     auto mf = mm::MemoryFile::Create(uint64_t{1} << 28);
     ASSERT_TRUE(mf.ok());
     mf_ = std::move(*mf);
+  }
+
+  void MakeMemory() {
+    NewMemoryFile();
     mm_ = std::make_unique<mm::MemoryManager>(*mf_, std::make_unique<NullAddressSpace>(), 0x10000,
                                               0x7f0000000000);
     mm::MMapOpts o;
@@ -258,7 +266,7 @@ TEST_F(GoferFsTest, InternalReadWrite) {
   ASSERT_OK_AND_ASSIGN(pos, file->Seek(0, SEEK_CUR));
   EXPECT_EQ(pos, 17);
   ASSERT_OK_AND_ASSIGN(n, file->ReadInternal(buf, sizeof(buf), -1));
-  EXPECT_EQ(n, 0u);  // EOF
+  EXPECT_EQ(n, 0u);                                         // EOF
   ASSERT_OK_AND_ASSIGN(n, file->WriteInternal("H", 1, 0));  // pwrite
   EXPECT_EQ(ReadFile(root_ + "/file.txt"), "Hello GOFER, more");
   // The write marked the inode's cached attributes stale.
@@ -576,6 +584,183 @@ TEST_F(GoferFsTest, HandlesAreClosedWithTheirInodes) {
     ASSERT_NE(f, nullptr);
   }
   EXPECT_EQ(count(), before);
+}
+
+}  // namespace
+}  // namespace sentry::fsimpl::gofer
+
+namespace sentry::fsimpl::gofer {
+namespace {
+
+std::string PageText(mm::MemoryFile& mf, uint64_t page, size_t n) {
+  return std::string(reinterpret_cast<const char*>(mf.Access(page)), n);
+}
+
+TEST_F(GoferFsTest, SharedPagesCacheTheFile) {
+  Start(/*read_only=*/false, /*shared_pages=*/true);
+  auto f = Lookup(root(), "file.txt");
+  ASSERT_NE(f, nullptr);
+  auto& reg = static_cast<GoferRegularInode&>(*f);
+  EXPECT_TRUE(reg.CanMapShared());
+
+  // The page holds the file's contents, zeros after them; past the end there is no page.
+  ASSERT_OK_AND_ASSIGN(uint64_t page, reg.SharedPage(0));
+  EXPECT_EQ(PageText(*mf_, page, 11), "hello gofer");
+  EXPECT_EQ(mf_->Access(page)[11], 0);
+  EXPECT_EQ(mf_->Access(page)[4095], 0);
+  EXPECT_EQ(ErrnoOf(reg.SharedPage(4096)), EFAULT);
+  EXPECT_EQ(reg.cached_pages(), 1u);
+  // The same page again (another reference).
+  ASSERT_OK_AND_ASSIGN(uint64_t again, reg.SharedPage(100));
+  EXPECT_EQ(again, page);
+  mf_->DecRef(again, mm::kPageSize);
+
+  // A store through the "mapping" reaches the host file on fsync.
+  std::memcpy(mf_->Access(page), "HELLO", 5);
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "hello gofer");
+  ASSERT_OK_AND_ASSIGN(auto file, f->Open(ctx_, O_RDWR));
+  ASSERT_TRUE(file->Sync().ok());
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "HELLO gofer");
+  EXPECT_EQ(reg.cached_pages(), 1u);  // Still mapped: kept.
+
+  // write(2) through the file shows in the page.
+  ASSERT_OK_AND_ASSIGN(size_t n, file->WriteInternal("GOFER", 5, 6));
+  EXPECT_EQ(n, 5u);
+  EXPECT_EQ(PageText(*mf_, page, 11), "HELLO GOFER");
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "HELLO GOFER");
+
+  // read(2) sees stores not yet written back; so do private mappings.
+  mf_->Access(page)[0] = 'J';
+  char buf[64] = {};
+  ASSERT_OK_AND_ASSIGN(n, file->ReadInternal(buf, sizeof(buf), 0));
+  EXPECT_EQ(std::string(buf, n), "JELLO GOFER");
+  mf_->Access(page)[1] = 'Z';
+  EXPECT_EQ(MapAll(reg), "JZLLO GOFER");
+  ASSERT_OK_AND_ASSIGN(n, file->ReadInternal(buf, sizeof(buf), 0));
+  EXPECT_EQ(std::string(buf, n), "JZLLO GOFER");
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "JZLLO GOFER");
+
+  // Stores past the end of the file are not written back, and read as zeros once a write (or a
+  // truncation) grows the file over them.
+  mf_->Access(page)[20] = 'x';
+  ASSERT_TRUE(file->Sync().ok());
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "JZLLO GOFER");
+  ASSERT_OK_AND_ASSIGN(n, file->WriteInternal("!", 1, 30));
+  EXPECT_EQ(mf_->Access(page)[20], 0);
+  EXPECT_EQ(mf_->Access(page)[30], '!');
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), std::string("JZLLO GOFER") + std::string(19, '\0') + "!");
+
+  // Truncation zeroes the cut bytes of a kept page and drops pages past the end (the mapping's
+  // reference keeps the page itself).
+  ASSERT_TRUE(file->Truncate(3).ok());
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "JZL");
+  EXPECT_EQ(PageText(*mf_, page, 4), std::string("JZL") + '\0');
+  EXPECT_EQ(mf_->Access(page)[30], 0);
+  EXPECT_EQ(reg.cached_pages(), 1u);
+  ASSERT_TRUE(file->Truncate(0).ok());
+  EXPECT_EQ(reg.cached_pages(), 0u);
+  EXPECT_EQ(ErrnoOf(reg.SharedPage(0)), EFAULT);
+  mf_->Access(page)[0] = 'Q';  // The old page, no longer the file's.
+  ASSERT_OK_AND_ASSIGN(n, file->WriteInternal("new", 3, 0));
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "new");
+  mf_->DecRef(page, mm::kPageSize);
+
+  // Truncation through SetAttr (truncate(2), O_TRUNC) too.
+  ASSERT_OK_AND_ASSIGN(page, reg.SharedPage(0));
+  EXPECT_EQ(PageText(*mf_, page, 3), "new");
+  vfs::SetAttrArgs args;
+  args.mask = vfs::SetAttrArgs::kSize;
+  args.size = 1;
+  ASSERT_TRUE(f->SetAttr(ctx_, args).ok());
+  EXPECT_EQ(PageText(*mf_, page, 3), std::string("n") + '\0' + '\0');
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "n");
+
+  // Once no mapping holds a page, closing a file of the inode writes it back and drops it.
+  mf_->Access(page)[0] = 'N';
+  mf_->DecRef(page, mm::kPageSize);
+  EXPECT_EQ(reg.cached_pages(), 1u);
+  file.reset();
+  EXPECT_EQ(reg.cached_pages(), 0u);
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "N");
+  EXPECT_EQ(mf_->AllocatedBytes(), 0u);
+}
+
+// Stores through a shared mapping made by the memory manager, read back with read(2).
+TEST_F(GoferFsTest, SharedMappingThroughMemoryManager) {
+  Start(/*read_only=*/false, /*shared_pages=*/true);
+  MakeMemory();
+  ASSERT_TRUE(WriteFile(root_ + "/big", std::string(5000, 'a')));
+  auto f = Lookup(root(), "big");
+  ASSERT_NE(f, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto file, f->Open(ctx_, O_RDWR));
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<mm::Mappable> m, file->GetMappable());
+  mm::MMapOpts o;
+  o.length = 3 * 4096;
+  o.prot = PROT_READ | PROT_WRITE;
+  o.shared = true;
+  o.mappable = m;
+  ASSERT_OK_AND_ASSIGN(uint64_t addr, mm_->MMap(o));
+  ASSERT_TRUE(mm_->CopyOut(mm::UserAddr(addr + 4094), "XYZ", 3).ok());
+  char got[8] = {};
+  ASSERT_TRUE(mm_->CopyIn(mm::UserAddr(addr + 4094), got, 3).ok());
+  EXPECT_EQ(std::string(got, 3), "XYZ");
+  // Past the end of the file's last page: no page (SIGBUS for the guest).
+  EXPECT_FALSE(mm_->CopyIn(mm::UserAddr(addr + 8192 + 10), got, 1).ok());
+  // write(2) shows through the mapping.
+  ASSERT_TRUE(file->WriteInternal("W", 1, 10).ok());
+  ASSERT_TRUE(mm_->CopyIn(mm::UserAddr(addr + 9), got, 3).ok());
+  EXPECT_EQ(std::string(got, 3), "aWa");
+  ASSERT_TRUE(mm_->MUnmap(addr, 3 * 4096).ok());
+  m.reset();
+
+  // read(2) into guest memory sees the stores.
+  ASSERT_OK_AND_ASSIGN(size_t n, file->Read(*mm_, {{mm::UserAddr(buf_), 4}}, 4093));
+  ASSERT_EQ(n, 4u);
+  ASSERT_TRUE(mm_->CopyIn(mm::UserAddr(buf_), got, 4).ok());
+  EXPECT_EQ(std::string(got, 4), "aXYZ");
+  std::string host = ReadFile(root_ + "/big");
+  ASSERT_EQ(host.size(), 5000u);
+  EXPECT_EQ(host.substr(4093, 4), "aXYZ");
+  EXPECT_EQ(host.substr(9, 3), "aWa");
+  file.reset();
+  auto& reg = static_cast<GoferRegularInode&>(*f);
+  EXPECT_EQ(reg.cached_pages(), 0u);
+  mm_.reset();
+}
+
+// The inode writes back its pages when it goes; read-only file systems never write.
+TEST_F(GoferFsTest, SharedPagesWrittenBackWhenInodeGoes) {
+  Start(/*read_only=*/false, /*shared_pages=*/true);
+  {
+    auto f = Lookup(root(), "file.txt");
+    ASSERT_NE(f, nullptr);
+    ASSERT_OK_AND_ASSIGN(uint64_t page, static_cast<GoferRegularInode&>(*f).SharedPage(0));
+    std::memcpy(mf_->Access(page) + 6, "GOPHER", 6);  // Past the end: only "GOPHE" fits.
+    mf_->DecRef(page, mm::kPageSize);
+  }
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "hello GOPHE");
+  EXPECT_EQ(mf_->AllocatedBytes(), 0u);
+}
+
+TEST_F(GoferFsTest, SharedPagesOnReadOnlyFilesystem) {
+  Start(/*read_only=*/true, /*shared_pages=*/true);
+  {
+    auto f = Lookup(root(), "file.txt");
+    ASSERT_NE(f, nullptr);
+    auto& reg = static_cast<GoferRegularInode&>(*f);
+    EXPECT_TRUE(reg.CanMapShared());
+    ASSERT_OK_AND_ASSIGN(uint64_t page, reg.SharedPage(0));
+    EXPECT_EQ(PageText(*mf_, page, 11), "hello gofer");
+    ASSERT_OK_AND_ASSIGN(auto file, f->Open(ctx_, O_RDONLY));
+    mf_->Access(page)[0] = 'J';
+    char buf[16] = {};
+    ASSERT_OK_AND_ASSIGN(size_t n, file->ReadInternal(buf, sizeof(buf), 0));
+    EXPECT_EQ(std::string(buf, n), "hello gofer");
+    EXPECT_TRUE(file->Sync().ok());
+    mf_->DecRef(page, mm::kPageSize);
+  }
+  EXPECT_EQ(ReadFile(root_ + "/file.txt"), "hello gofer");
+  EXPECT_EQ(mf_->AllocatedBytes(), 0u);
 }
 
 }  // namespace

@@ -108,9 +108,8 @@ TEST(PipeTest, BlockingWriteWaitsForRoom) {
   auto [r, w] = NewPipe(0);
   std::string big(kDefaultCapacity + 1000, 'z');
   ErrnoOr<size_t> wrote = size_t{0};
-  std::thread writer([&w = w, &big, &wrote] {
-    wrote = w->WriteInternal(big.data(), big.size(), -1);
-  });
+  std::thread writer(
+      [&w = w, &big, &wrote] { wrote = w->WriteInternal(big.data(), big.size(), -1); });
   std::string all;
   while (all.size() < big.size()) {
     std::string piece = ReadSome(*r, 8192);

@@ -431,9 +431,8 @@ ErrnoOr<size_t> RegularFileDescription::Read(mm::MemoryManager& mm, const vfs::I
 
 ErrnoOr<size_t> RegularFileDescription::Write(mm::MemoryManager& mm, const vfs::IoVec& src,
                                               int64_t offset) {
-  return WriteWith(offset, [&](uint64_t* off, bool append) {
-    return file_->WriteGuest(mm, src, off, append);
-  });
+  return WriteWith(
+      offset, [&](uint64_t* off, bool append) { return file_->WriteGuest(mm, src, off, append); });
 }
 
 ErrnoOr<size_t> RegularFileDescription::ReadInternal(void* buf, size_t n, int64_t offset) {
@@ -441,9 +440,8 @@ ErrnoOr<size_t> RegularFileDescription::ReadInternal(void* buf, size_t n, int64_
 }
 
 ErrnoOr<size_t> RegularFileDescription::WriteInternal(const void* buf, size_t n, int64_t offset) {
-  return WriteWith(offset, [&](uint64_t* off, bool append) {
-    return file_->WriteAt(buf, n, off, append);
-  });
+  return WriteWith(offset,
+                   [&](uint64_t* off, bool append) { return file_->WriteAt(buf, n, off, append); });
 }
 
 ErrnoOr<int64_t> RegularFileDescription::Seek(int64_t offset, int whence) {

@@ -190,9 +190,7 @@ ErrnoOr<int> CapVersion(Task& t, mm::UserAddr header) {
   }
 }
 
-mm::UserAddr HeaderPid(mm::UserAddr header) {
-  return header + offsetof(L::CapUserHeader, pid);
-}
+mm::UserAddr HeaderPid(mm::UserAddr header) { return header + offsetof(L::CapUserHeader, pid); }
 
 }  // namespace
 
@@ -255,9 +253,13 @@ SyscallResult SysSetgroups(Task& t, const SyscallArgs& a) {
 }
 
 // setuid(2)
-SyscallResult SysSetuid(Task& t, const SyscallArgs& a) { return SetId(t, a.Uint(0), IdKind::kUser); }
+SyscallResult SysSetuid(Task& t, const SyscallArgs& a) {
+  return SetId(t, a.Uint(0), IdKind::kUser);
+}
 // setgid(2)
-SyscallResult SysSetgid(Task& t, const SyscallArgs& a) { return SetId(t, a.Uint(0), IdKind::kGroup); }
+SyscallResult SysSetgid(Task& t, const SyscallArgs& a) {
+  return SetId(t, a.Uint(0), IdKind::kGroup);
+}
 
 // setreuid(2)
 SyscallResult SysSetreuid(Task& t, const SyscallArgs& a) {
@@ -292,7 +294,7 @@ SyscallResult SysCapget(Task& t, const SyscallArgs& a) {
   ErrnoOr<int> words = CapVersion(t, header);
   if (data.IsNull()) {
     return words.ok() || words.error() == Errno(EINVAL) ? SyscallResult(0)
-                                                         : SyscallResult(words.error());
+                                                        : SyscallResult(words.error());
   }
   if (!words.ok()) return words.error();
   int32_t pid;

@@ -109,6 +109,15 @@ ErrnoOrVoid SetWaitMask(Task& t, mm::UserAddr mask_addr, uint64_t size) {
   return {};
 }
 
+// Linux's restore_saved_sigmask_unless(interrupted): the mask a call set
+// for its wait stays only for the signal delivery an interrupted call
+// leads to. A call that returns anything else puts the caller's mask
+// (`old`) back first, so a signal that only the wait's mask let through
+// stays pending.
+void EndWaitMask(Task& t, mm::UserAddr mask_addr, L::SigSet old, const SyscallResult& r) {
+  if (!mask_addr.IsNull() && r.error() != EINTR) t.set_signal_mask(old);
+}
+
 SyscallResult PollCommon(Task& t, mm::UserAddr fds_addr, uint64_t nfds, absl::Time deadline) {
   if (nfds > NofileLimit(t) && nfds > 16) return Errno(EINVAL);
   std::vector<pollfd> raw(nfds);
@@ -189,15 +198,19 @@ SyscallResult SelectCommon(Task& t, int nfds, mm::UserAddr rd, mm::UserAddr wr, 
 }  // namespace
 
 SyscallResult SysPoll(Task& t, const SyscallArgs& a) {
-  return PollCommon(t, a.Addr(0), a[1], DeadlineFromMs(a.Int(2)));
+  // Interrupted waits restart when no handler runs (Linux's ERESTARTNOHAND).
+  return PollCommon(t, a.Addr(0), a[1], DeadlineFromMs(a.Int(2)))
+      .RestartOnEintr(kernel::kERESTARTNOHAND);
 }
 
 SyscallResult SysPpoll(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(absl::Time deadline, DeadlineFromTimespec(t, a.Addr(2)));
+  const L::SigSet old_mask = t.signal_mask();
   RETURN_IF_ERRNO(SetWaitMask(t, a.Addr(3), a[4]));
   SyscallResult r = PollCommon(t, a.Addr(0), a[1], deadline);
+  EndWaitMask(t, a.Addr(3), old_mask, r);
   WriteBackTimespec(t, a.Addr(2), deadline);
-  return r;
+  return r.RestartOnEintr(kernel::kERESTARTNOHAND);
 }
 
 SyscallResult SysSelect(Task& t, const SyscallArgs& a) {
@@ -205,8 +218,13 @@ SyscallResult SysSelect(Task& t, const SyscallArgs& a) {
   if (!a.Addr(4).IsNull()) {
     L::Timeval tv;
     RETURN_IF_ERRNO(t.CopyInObj(a.Addr(4), &tv));
-    if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000) return Errno(EINVAL);
-    deadline = absl::Now() + absl::Seconds(tv.tv_sec) + absl::Microseconds(tv.tv_usec);
+    // As Linux takes it: whole seconds in tv_usec carry into tv_sec, and
+    // only a negative result is invalid.
+    int64_t sec;
+    if (__builtin_add_overflow(tv.tv_sec, tv.tv_usec / 1000000, &sec)) sec = INT64_MAX;
+    const int64_t usec = tv.tv_usec % 1000000;
+    if (sec < 0 || usec < 0) return Errno(EINVAL);
+    deadline = absl::Now() + absl::Seconds(sec) + absl::Microseconds(usec);
   }
   SyscallResult r = SelectCommon(t, a.Int(0), a.Addr(1), a.Addr(2), a.Addr(3), deadline);
   if (!a.Addr(4).IsNull()) {
@@ -215,22 +233,26 @@ SyscallResult SysSelect(Task& t, const SyscallArgs& a) {
                   absl::ToInt64Microseconds(left % absl::Seconds(1))};
     (void)t.CopyOutObj(a.Addr(4), tv);
   }
-  return r;
+  return r.RestartOnEintr(kernel::kERESTARTNOHAND);
 }
 
 SyscallResult SysPselect6(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(absl::Time deadline, DeadlineFromTimespec(t, a.Addr(4)));
+  const L::SigSet old_mask = t.signal_mask();
+  mm::UserAddr mask_addr;
   if (!a.Addr(5).IsNull()) {
     struct {
       uint64_t ss;
       uint64_t len;
     } sig;
     RETURN_IF_ERRNO(t.CopyInObj(a.Addr(5), &sig));
-    RETURN_IF_ERRNO(SetWaitMask(t, mm::UserAddr(sig.ss), sig.len));
+    mask_addr = mm::UserAddr(sig.ss);
+    RETURN_IF_ERRNO(SetWaitMask(t, mask_addr, sig.len));
   }
   SyscallResult r = SelectCommon(t, a.Int(0), a.Addr(1), a.Addr(2), a.Addr(3), deadline);
+  EndWaitMask(t, mask_addr, old_mask, r);
   WriteBackTimespec(t, a.Addr(4), deadline);
-  return r;
+  return r.RestartOnEintr(kernel::kERESTARTNOHAND);
 }
 
 // ---- epoll ----
@@ -287,11 +309,17 @@ SyscallResult SysEpollCreate(Task& t, const SyscallArgs& a) {
 
 SyscallResult SysEpollCtl(Task& t, const SyscallArgs& a) {
   int op = a.Int(1), fd = a.Int(2);
-  ASSIGN_OR_RETURN_ERRNO(auto ep, GetEpoll(t, a.Int(0)));
-  auto f = t.fds().Get(fd);
-  if (!f) return Errno(EBADF);
+  // Linux's order: the event (EFAULT), both fds (EBADF), whether the target
+  // can be watched (EPERM), and only then whether epfd is an epoll (EINVAL).
   EpollEvent ev{};
   if (op != EPOLL_CTL_DEL) RETURN_IF_ERRNO(t.CopyInObj(a.Addr(3), &ev));
+  auto epf = t.fds().Get(a.Int(0));
+  if (!epf) return Errno(EBADF);
+  auto f = t.fds().Get(fd);
+  if (!f) return Errno(EBADF);
+  if (!fsimpl::epoll::EpollFile::CanWatch(*f)) return Errno(EPERM);
+  auto ep = std::dynamic_pointer_cast<fsimpl::epoll::EpollFile>(epf);
+  if (!ep) return Errno(EINVAL);
   RETURN_IF_ERRNO(ep->Ctl(op, fd, f, fsimpl::epoll::Event{ev.events, ev.data}));
   return 0;
 }
@@ -301,14 +329,20 @@ SyscallResult SysEpollWait(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysEpollPwait(Task& t, const SyscallArgs& a) {
+  const L::SigSet old_mask = t.signal_mask();
   RETURN_IF_ERRNO(SetWaitMask(t, a.Addr(4), a[5]));
-  return EpollWaitCommon(t, a.Int(0), a.Addr(1), a.Int(2), DeadlineFromMs(a.Int(3)));
+  SyscallResult r = EpollWaitCommon(t, a.Int(0), a.Addr(1), a.Int(2), DeadlineFromMs(a.Int(3)));
+  EndWaitMask(t, a.Addr(4), old_mask, r);
+  return r;
 }
 
 SyscallResult SysEpollPwait2(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(absl::Time deadline, DeadlineFromTimespec(t, a.Addr(3)));
+  const L::SigSet old_mask = t.signal_mask();
   RETURN_IF_ERRNO(SetWaitMask(t, a.Addr(4), a[5]));
-  return EpollWaitCommon(t, a.Int(0), a.Addr(1), a.Int(2), deadline);
+  SyscallResult r = EpollWaitCommon(t, a.Int(0), a.Addr(1), a.Int(2), deadline);
+  EndWaitMask(t, a.Addr(4), old_mask, r);
+  return r;
 }
 
 // ---- eventfd ----

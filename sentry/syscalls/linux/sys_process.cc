@@ -27,8 +27,16 @@ SyscallResult SysWait4(Task& t, const SyscallArgs& a) {
     return Errno(EINVAL);
   }
   if (pid == INT32_MIN) return Errno(ESRCH);
-  ASSIGN_OR_RETURN_ERRNO(kernel::Kernel::WaitResult r,
-                         t.kernel().Wait(t, pid, options & L::kWNOHANG, /*reap=*/true));
+  kernel::Kernel::WaitOptions o;
+  o.nohang = options & L::kWNOHANG;
+  o.stopped = options & L::kWUNTRACED;
+  o.continued = options & L::kWCONTINUED;
+  auto waited = t.kernel().Wait(t, pid, o);
+  if (!waited.ok()) {
+    if (waited.error() == Errno(EINTR)) return Errno(kernel::kERESTARTSYS);
+    return waited.error();
+  }
+  kernel::Kernel::WaitResult r = *waited;
   if (r.pid == 0) return 0;
   if (!a.Addr(1).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), r.wait_status));
   if (!a.Addr(3).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), L::Rusage{}));
@@ -85,25 +93,24 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
     default:
       return Errno(EINVAL);  // P_PIDFD arrives with pidfds
   }
-  if (!(options & L::kWEXITED)) {
-    // Only exits are reported until job-control stops exist.
-    if (options & L::kWNOHANG) return 0;
-    return Errno(ECHILD);
+  kernel::Kernel::WaitOptions o;
+  o.nohang = options & L::kWNOHANG;
+  o.reap = !(options & L::kWNOWAIT);
+  o.exited = options & L::kWEXITED;
+  o.stopped = options & L::kWSTOPPED;
+  o.continued = options & L::kWCONTINUED;
+  auto waited = t.kernel().Wait(t, pid, o);
+  if (!waited.ok()) {
+    if (waited.error() == Errno(EINTR)) return Errno(kernel::kERESTARTSYS);
+    return waited.error();
   }
-  ASSIGN_OR_RETURN_ERRNO(kernel::Kernel::WaitResult r,
-                         t.kernel().Wait(t, pid, options & L::kWNOHANG,
-                                         /*reap=*/!(options & L::kWNOWAIT)));
+  kernel::Kernel::WaitResult r = *waited;
   if (!a.Addr(2).IsNull()) {
     L::Siginfo info{};
     if (r.pid != 0) {
       info.si_signo = L::kSIGCHLD;
-      if (WIFEXITED(r.wait_status)) {
-        info.si_code = L::kCLD_EXITED;
-        info.SetStatus(WEXITSTATUS(r.wait_status));
-      } else {
-        info.si_code = (r.wait_status & 0x80) ? L::kCLD_DUMPED : L::kCLD_KILLED;
-        info.SetStatus(WTERMSIG(r.wait_status));
-      }
+      info.si_code = r.code;
+      info.SetStatus(r.status);
       info.SetPid(r.pid);
       info.SetUid(r.uid);
     }

@@ -73,11 +73,15 @@ ErrnoOr<vfs::IoVec> CopyInIoVec(Task& t, mm::UserAddr addr, int64_t count) {
 }
 
 SyscallResult SysRead(Task& t, const SyscallArgs& a) {
-  return DoRead(t, a.Int(0), Single(a.Addr(1), a[2]), -1);
+  // A wait interrupted by a signal (a pipe, a FIFO, a terminal) restarts
+  // under SA_RESTART, as Linux's ERESTARTSYS.
+  return SyscallResult(DoRead(t, a.Int(0), Single(a.Addr(1), a[2]), -1))
+      .RestartOnEintr(kernel::kERESTARTSYS);
 }
 
 SyscallResult SysWrite(Task& t, const SyscallArgs& a) {
-  return DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), -1);
+  return SyscallResult(DoWrite(t, a.Int(0), Single(a.Addr(1), a[2]), -1))
+      .RestartOnEintr(kernel::kERESTARTSYS);
 }
 
 SyscallResult SysPread64(Task& t, const SyscallArgs& a) {
@@ -112,10 +116,10 @@ constexpr uint64_t kWriteFlags = L::kRWF_HIPRI | L::kRWF_DSYNC | L::kRWF_SYNC | 
 }  // namespace
 
 SyscallResult SysReadv(Task& t, const SyscallArgs& a) {
-  return Vectored(t, a, /*write=*/false, false, false, 0, 0);
+  return Vectored(t, a, /*write=*/false, false, false, 0, 0).RestartOnEintr(kernel::kERESTARTSYS);
 }
 SyscallResult SysWritev(Task& t, const SyscallArgs& a) {
-  return Vectored(t, a, /*write=*/true, false, false, 0, 0);
+  return Vectored(t, a, /*write=*/true, false, false, 0, 0).RestartOnEintr(kernel::kERESTARTSYS);
 }
 SyscallResult SysPreadv(Task& t, const SyscallArgs& a) {
   return Vectored(t, a, /*write=*/false, true, false, 0, 0);

@@ -324,7 +324,15 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
           deadline = absl::Now() + (d - (absl::Seconds(mono.tv_sec) + absl::Nanoseconds(mono.tv_nsec)));
         }
       }
-      return t.kernel().futexes().Wait(t, addr, val, bitset, deadline);
+      SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline);
+      if (r.error() != EINTR) return r;
+      if (!deadline) return Errno(kernel::kERESTARTSYS);
+      // A timed wait continues to the same deadline through restart_syscall.
+      t.set_restart_block([addr, val, bitset, deadline](Task& t) -> SyscallResult {
+        SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline);
+        return r.error() == EINTR ? SyscallResult(Errno(kernel::kERESTARTSYS)) : r;
+      });
+      return Errno(kernel::kERESTART_RESTARTBLOCK);
     }
     case L::kFUTEX_WAKE:
     case L::kFUTEX_WAKE_BITSET: {

@@ -107,16 +107,31 @@ SyscallResult SysTime(Task& t, const SyscallArgs& a) {
   return secs;
 }
 
+namespace {
+
+// The end of nanosleep/clock_nanosleep: an interrupted relative sleep
+// writes the time left to `rem` and continues, if restarted, through
+// restart_syscall(2) to the same deadline (ERESTART_RESTARTBLOCK); an
+// absolute one simply runs again (ERESTARTNOHAND).
+SyscallResult SleepAndRestart(Task& t, int id, int64_t deadline, bool relative, mm::UserAddr rem) {
+  int64_t left = 0;
+  ErrnoOrVoid r = SleepUntil(t, id, deadline, &left);
+  if (r.ok() || r.error() != Errno(EINTR)) return r;
+  if (!relative) return Errno(kernel::kERESTARTNOHAND);
+  if (!rem.IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(rem, FromNs(left)));
+  t.set_restart_block([id, deadline, rem](Task& t) {
+    return SleepAndRestart(t, id, deadline, /*relative=*/true, rem);
+  });
+  return Errno(kernel::kERESTART_RESTARTBLOCK);
+}
+
+}  // namespace
+
 SyscallResult SysNanosleep(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(int64_t dur, CopyInTimespecNs(t, a.Addr(0)));
   ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, L::kCLOCK_MONOTONIC));
   int64_t deadline = dur > INT64_MAX - now ? INT64_MAX : now + dur;
-  int64_t left = 0;
-  ErrnoOrVoid r = SleepUntil(t, L::kCLOCK_MONOTONIC, deadline, &left);
-  if (!r.ok() && r.error() == Errno(EINTR) && !a.Addr(1).IsNull()) {
-    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), FromNs(left)));
-  }
-  return r;
+  return SleepAndRestart(t, L::kCLOCK_MONOTONIC, deadline, /*relative=*/true, a.Addr(1));
 }
 
 SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
@@ -136,13 +151,12 @@ SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
     ASSIGN_OR_RETURN_ERRNO(int64_t now, ClockNow(t, id));
     deadline = value > INT64_MAX - now ? INT64_MAX : now + value;
   }
-  int64_t left = 0;
-  ErrnoOrVoid r = SleepUntil(t, id, deadline, &left);
-  if (!r.ok() && r.error() == Errno(EINTR) && relative && !a.Addr(3).IsNull()) {
-    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), FromNs(left)));
-  }
-  return r;
+  return SleepAndRestart(t, id, deadline, relative, a.Addr(3));
 }
+
+// restart_syscall(2): continues the syscall a signal interrupted with
+// ERESTART_RESTARTBLOCK.
+SyscallResult SysRestartSyscall(Task& t, const SyscallArgs&) { return t.RunRestartBlock(); }
 
 SyscallResult SysTimes(Task& t, const SyscallArgs& a) {
   int64_t ticks_per_sec = 100;
