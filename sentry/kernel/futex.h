@@ -31,6 +31,17 @@ class Futexes {
                          std::optional<absl::Time> deadline);
   // Wakes up to n waiters whose bitset intersects; returns how many.
   int Wake(const mm::MemoryManager* mm, uint64_t addr, int n, uint32_t bitset);
+  // FUTEX_REQUEUE/FUTEX_CMP_REQUEUE: wakes up to n_wake waiters on addr
+  // and moves up to n_requeue of the rest to addr2. With `expected`, EAGAIN
+  // unless the word at addr still holds it. Returns woken (+ requeued when
+  // `count_requeued`).
+  util::ErrnoOr<int> Requeue(Task& t, uint64_t addr, uint64_t addr2, int n_wake, int n_requeue,
+                             std::optional<uint32_t> expected, bool count_requeued);
+  // FUTEX_WAKE_OP: applies the encoded operation to the word at addr2,
+  // wakes n on addr and, if the old value passes the encoded comparison,
+  // n2 on addr2. Returns how many were woken.
+  util::ErrnoOr<int> WakeOp(Task& t, uint64_t addr, uint64_t addr2, int n, int n2,
+                            uint32_t encoded_op);
   // Wakes the task's wait, if any, with EINTR.
   void Interrupt(const Task* t);
 
@@ -43,6 +54,9 @@ class Futexes {
     bool woken = false;
     bool interrupted = false;
   };
+  int WakeLocked(const mm::MemoryManager* mm, uint64_t addr, int n, uint32_t bitset)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Mutex mu_;
   std::list<Waiter*> waiters_ ABSL_GUARDED_BY(mu_);
 };

@@ -14,7 +14,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -221,6 +223,57 @@ TEST_P(FutexTest, UnknownCommandFailsEnosys) {
   uint32_t word = 0;
   EXPECT_THAT(Futex(&word, Op(FUTEX_CMD_MASK), 0), SyscallFailsWithErrno(ENOSYS));
   EXPECT_THAT(Futex(&word, Op(14), 0), SyscallFailsWithErrno(ENOSYS));
+}
+
+TEST_P(FutexTest, CmpRequeueChecksTheWord) {
+  uint32_t a = 1, b = 0;
+  EXPECT_THAT(Futex(&a, Op(FUTEX_CMP_REQUEUE), 1, reinterpret_cast<const timespec*>(1), &b, 2),
+              SyscallFailsWithErrno(EAGAIN));
+  // No waiters: nothing woken or moved.
+  EXPECT_THAT(Futex(&a, Op(FUTEX_CMP_REQUEUE), 1, reinterpret_cast<const timespec*>(1), &b, 1),
+              SyscallSucceedsWithValue(0));
+  EXPECT_THAT(Futex(&a, Op(FUTEX_REQUEUE), 1, reinterpret_cast<const timespec*>(1), &b),
+              SyscallSucceedsWithValue(0));
+}
+
+TEST_P(FutexTest, RequeueMovesAWaiterToTheSecondWord) {
+  static uint32_t a, b;
+  a = 0;
+  b = 0;
+  static std::atomic<int> done;
+  done = 0;
+  std::thread waiter([&] {
+    // Returns 0 when woken (on b, after the requeue).
+    while (Futex(&a, Op(FUTEX_WAIT), 0) != 0 && errno == EINTR) {
+    }
+    done = 1;
+  });
+  // Wake nobody, move the waiter to b, then wake b. Repeat until the
+  // waiter had started waiting on a (it may not have yet).
+  while (!done) {
+    long moved = Futex(&a, Op(FUTEX_CMP_REQUEUE), 0, reinterpret_cast<const timespec*>(1), &b, 0);
+    if (moved == 1) {
+      EXPECT_THAT(Futex(&b, Op(FUTEX_WAKE), 1), SyscallSucceedsWithValue(1));
+      break;
+    }
+    usleep(1000);
+  }
+  waiter.join();
+  EXPECT_EQ(done.load(), 1);
+}
+
+TEST_P(FutexTest, WakeOpUpdatesTheSecondWord) {
+  uint32_t a = 0, b = 5;
+  // FUTEX_OP(FUTEX_OP_ADD, 3, FUTEX_OP_CMP_EQ, 5): b += 3; wake b if it was 5.
+  uint32_t op = (FUTEX_OP_ADD << 28) | (FUTEX_OP_CMP_EQ << 24) | (3 << 12) | 5;
+  EXPECT_THAT(Futex(&a, Op(FUTEX_WAKE_OP), 1, reinterpret_cast<const timespec*>(1), &b, op),
+              SyscallSucceedsWithValue(0));
+  EXPECT_EQ(b, 8u);
+  // FUTEX_OP_OPARG_SHIFT: b |= 1 << 4.
+  op = ((FUTEX_OP_OR | FUTEX_OP_OPARG_SHIFT) << 28) | (FUTEX_OP_CMP_NE << 24) | (4 << 12);
+  EXPECT_THAT(Futex(&a, Op(FUTEX_WAKE_OP), 1, reinterpret_cast<const timespec*>(1), &b, op),
+              SyscallSucceedsWithValue(0));
+  EXPECT_EQ(b, 24u);
 }
 
 std::string VariantName(const ::testing::TestParamInfo<int>& info) {

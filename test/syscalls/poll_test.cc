@@ -695,6 +695,7 @@ TEST(Pselect6Test, SignalMaskAppliesDuringTheWaitOnly) {
   EXPECT_EQ(usr1_count.load(), 1);
   EXPECT_TRUE(PendingUsr1::Usr1Blocked());
   // With an fd ready the call returns it and the signal stays pending.
+  raise(SIGUSR1);
   fd_set wr;
   FD_ZERO(&wr);
   FD_SET(p.w.get(), &wr);
@@ -702,6 +703,9 @@ TEST(Pselect6Test, SignalMaskAppliesDuringTheWaitOnly) {
               SyscallSucceedsWithValue(1));
   EXPECT_EQ(usr1_count.load(), 1);
   EXPECT_TRUE(PendingUsr1::Usr1Blocked());
+  sigset_t pending;
+  ASSERT_THAT(sigpending(&pending), SyscallSucceeds());
+  EXPECT_TRUE(sigismember(&pending, SIGUSR1));
   // A wrong size is EINVAL.
   PselectSigmask bad{&m, 4};
   timespec ts{0, 0};
@@ -1000,6 +1004,9 @@ TEST_F(EpollTest, PwaitSignalMaskAppliesDuringTheWaitOnly) {
   EXPECT_THAT(epoll_pwait(ep_.get(), evs_, 8, -1, &m), SyscallSucceedsWithValue(1));
   EXPECT_EQ(usr1_count.load(), 1);
   EXPECT_TRUE(PendingUsr1::Usr1Blocked());
+  sigset_t pending;
+  ASSERT_THAT(sigpending(&pending), SyscallSucceeds());
+  EXPECT_TRUE(sigismember(&pending, SIGUSR1));
   // A wrong sigset size is EINVAL.
   EXPECT_THAT(syscall(SYS_epoll_pwait, ep_.get(), evs_, 8, 0, &m, 4),
               SyscallFailsWithErrno(EINVAL));

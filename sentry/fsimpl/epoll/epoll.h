@@ -10,8 +10,9 @@
 // reference to its file description, as Linux's do. An epoll may watch
 // another, but not one that leads back to it or nests deeper than Linux's
 // limit (ELOOP). Lock order: the nesting lock (epoll.cc), then
-// EpollFile::mu_ (an outer epoll's before an inner one's), then a file's
-// WaitQueue, then EpollFile::queue_.
+// EpollFile::mu_ (an outer epoll's before an inner one's), then the wait
+// queues' registration lock (vfs/waiter.cc), then a file's WaitQueue, then
+// EpollFile::queue_.
 #ifndef SENTRY_FSIMPL_EPOLL_EPOLL_H_
 #define SENTRY_FSIMPL_EPOLL_EPOLL_H_
 

@@ -342,8 +342,25 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
       int n = static_cast<int>(std::min<uint32_t>(val, INT32_MAX));
       return t.kernel().futexes().Wake(&t.mm(), addr, n, bitset);
     }
+    case L::kFUTEX_REQUEUE:
+    case L::kFUTEX_CMP_REQUEUE: {
+      // The fourth argument is a count here, not a timeout.
+      int n_wake = static_cast<int>(std::min<uint32_t>(val, INT32_MAX));
+      int64_t n_requeue = static_cast<int64_t>(a[3]);
+      if (n_requeue < 0 || static_cast<int32_t>(val) < 0) return Errno(EINVAL);
+      std::optional<uint32_t> expected;
+      if (cmd == L::kFUTEX_CMP_REQUEUE) expected = a.Uint(5);
+      return t.kernel().futexes().Requeue(
+          t, addr, a[4], n_wake, static_cast<int>(std::min<int64_t>(n_requeue, INT32_MAX)),
+          expected, cmd == L::kFUTEX_CMP_REQUEUE);
+    }
+    case L::kFUTEX_WAKE_OP: {
+      int n = static_cast<int>(std::min<uint32_t>(val, INT32_MAX));
+      int n2 = static_cast<int>(std::min<uint64_t>(a[3] & 0xffffffff, INT32_MAX));
+      return t.kernel().futexes().WakeOp(t, addr, a[4], n, n2, a.Uint(5));
+    }
     default:
-      // Requeue, wake-op and priority inheritance arrive with threads.
+      // Priority inheritance (LOCK_PI, UNLOCK_PI, ...) is not implemented.
       return Errno(ENOSYS);
   }
 }
