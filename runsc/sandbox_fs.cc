@@ -50,7 +50,8 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
   SandboxFs out;
   ASSIGN_OR_RETURN(out.gofer, StartGofer(opts.root, /*read_only=*/opts.overlay));
   auto gofer_fs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
-      std::move(out.gofer.sentry_end), fsimpl::gofer::GoferOptions{.read_only = opts.overlay});
+      std::move(out.gofer.sentry_end),
+      fsimpl::gofer::GoferOptions{.read_only = opts.overlay, .memory_file = &k.memory_file()});
   auto lower = gofer_fs->Root();
   if (!lower.ok()) return util::ErrnoStatus(lower.error().value(), "attach to the gofer");
   sentry::mm::MemoryFile& mf = k.memory_file();

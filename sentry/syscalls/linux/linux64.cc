@@ -38,7 +38,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_lstat, SysLstat),
     Supported(kNR_poll, SysPoll),
     Supported(kNR_lseek, SysLseek),
-    Partial(kNR_mmap, SysMmap, "MAP_SHARED of files only where the file system keeps pages in the memory file (tmpfs)"),
+    Partial(kNR_mmap, SysMmap, "no MAP_HUGETLB; shared mappings of gofer files are written back on fsync, read and close, not at munmap"),
     Supported(kNR_mprotect, SysMprotect),
     Supported(kNR_munmap, SysMunmap),
     Supported(kNR_brk, SysBrk),
