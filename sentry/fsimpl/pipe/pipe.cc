@@ -1,4 +1,5 @@
 #include "sentry/fsimpl/pipe/pipe.h"
+#include "sentry/vfs/iovec.h"
 
 #include <poll.h>
 
@@ -28,61 +29,9 @@ constexpr absl::Duration kInterruptPoll = absl::Milliseconds(10);
 
 std::atomic<uint64_t> next_ino{1};
 
-size_t Total(const vfs::IoVec& v) {
-  size_t n = 0;
-  for (const auto& s : v) n += s.len;
-  return n;
-}
+using vfs::IoCursor;
 
-// Walks a guest I/O vector: each call moves the next bytes of it. Returns
-// how many were moved, fewer at a fault; EFAULT (or the copy's error) when
-// none could be.
-class GuestCursor {
- public:
-  GuestCursor(mm::MemoryManager& mm, const vfs::IoVec& v) : mm_(mm), v_(v) {}
-
-  // Copies n bytes from `src` to the vector.
-  ErrnoOr<size_t> Out(const char* src, size_t n) {
-    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
-      return mm_.CopyOut(a, src + done, k);
-    });
-  }
-  // Copies n bytes from the vector to `dst`.
-  ErrnoOr<size_t> In(char* dst, size_t n) {
-    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
-      return mm_.CopyIn(a, dst + done, k);
-    });
-  }
-
- private:
-  template <typename F>
-  ErrnoOr<size_t> Move(size_t len, F copy) {
-    size_t done = 0;
-    while (done < len && seg_ < v_.size()) {
-      size_t k = std::min<uint64_t>(len - done, v_[seg_].len - off_);
-      if (k == 0) {
-        ++seg_;
-        off_ = 0;
-        continue;
-      }
-      ErrnoOr<size_t> r = copy(v_[seg_].addr + off_, k, done);
-      if (!r.ok()) {
-        if (done == 0) return r.error();
-        return done;
-      }
-      done += *r;
-      off_ += *r;
-      if (*r < k) break;
-    }
-    if (done == 0 && len > 0) return Errno(EFAULT);
-    return done;
-  }
-
-  mm::MemoryManager& mm_;
-  const vfs::IoVec& v_;
-  size_t seg_ = 0;
-  uint64_t off_ = 0;
-};
+size_t Total(const vfs::IoVec& v) { return vfs::IoVecTotal(v); }
 
 }  // namespace
 
@@ -148,7 +97,7 @@ ErrnoOr<size_t> Announce(vfs::WaitQueue& q, ErrnoOr<size_t> r, uint32_t events) 
 }  // namespace
 
 ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool nonblock) {
-  GuestCursor cur(mm, dst);
+  IoCursor cur(mm, dst);
   return Announce(queue_,
                   ReadWith(Total(dst), nonblock,
                            [&](const char* buf, size_t n) { return cur.Out(buf, n); }),
@@ -156,7 +105,7 @@ ErrnoOr<size_t> Pipe::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, bool no
 }
 
 ErrnoOr<size_t> Pipe::Write(mm::MemoryManager& mm, const vfs::IoVec& src, bool nonblock) {
-  GuestCursor cur(mm, src);
+  IoCursor cur(mm, src);
   return Announce(
       queue_,
       WriteWith(Total(src), nonblock, [&](char* buf, size_t n) { return cur.In(buf, n); }),

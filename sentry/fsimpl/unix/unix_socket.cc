@@ -1,4 +1,5 @@
 #include "sentry/fsimpl/unix/unix_socket.h"
+#include "sentry/vfs/iovec.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -50,57 +51,9 @@ std::map<std::string, std::weak_ptr<UnixSocket>>& AbstractNames() {
   return *m;
 }
 
-size_t Total(const vfs::IoVec& v) {
-  size_t n = 0;
-  for (const auto& s : v) n += s.len;
-  return n;
-}
+using vfs::IoCursor;
 
-// Walks a guest I/O vector; each call moves the next bytes of it. Returns
-// how many were moved (fewer at a fault), EFAULT when none could be.
-class Cursor {
- public:
-  Cursor(mm::MemoryManager& mm, const vfs::IoVec& v) : mm_(mm), v_(v) {}
-  ErrnoOr<size_t> Out(const char* src, size_t n) {
-    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
-      return mm_.CopyOut(a, src + done, k);
-    });
-  }
-  ErrnoOr<size_t> In(char* dst, size_t n) {
-    return Move(n, [&](mm::UserAddr a, size_t k, size_t done) {
-      return mm_.CopyIn(a, dst + done, k);
-    });
-  }
-
- private:
-  template <typename F>
-  ErrnoOr<size_t> Move(size_t len, F copy) {
-    size_t done = 0;
-    while (done < len && seg_ < v_.size()) {
-      size_t k = std::min<uint64_t>(len - done, v_[seg_].len - off_);
-      if (k == 0) {
-        ++seg_;
-        off_ = 0;
-        continue;
-      }
-      ErrnoOr<size_t> r = copy(v_[seg_].addr + off_, k, done);
-      if (!r.ok()) {
-        if (done == 0) return r.error();
-        return done;
-      }
-      done += *r;
-      off_ += *r;
-      if (*r < k) break;
-    }
-    if (done == 0 && len > 0) return Errno(EFAULT);
-    return done;
-  }
-
-  mm::MemoryManager& mm_;
-  const vfs::IoVec& v_;
-  size_t seg_ = 0;
-  uint64_t off_ = 0;
-};
+size_t Total(const vfs::IoVec& v) { return vfs::IoVecTotal(v); }
 
 // Waits, with g_mu held, until `ready`: 0, or EAGAIN at the deadline, or
 // EINTR when the task must take a signal.
@@ -372,7 +325,7 @@ ErrnoOr<size_t> UnixSocket::Send(mm::MemoryManager& mm, const vfs::IoVec& src, S
   size_t total = Total(src);
   std::string data(total, '\0');
   if (total > 0) {
-    Cursor cur(mm, src);
+    IoCursor cur(mm, src);
     ASSIGN_OR_RETURN_ERRNO(size_t n, cur.In(data.data(), total));
     if (n < total) return Errno(EFAULT);
   }
@@ -481,7 +434,7 @@ ErrnoOr<RecvResult> UnixSocket::Recv(mm::MemoryManager& mm, const vfs::IoVec& ds
     return res;  // EOF
   }
   size_t want = Total(dst);
-  Cursor cur(mm, dst);
+  IoCursor cur(mm, dst);
   UnixSocket* peer = l.Peer(*this);
 
   if (type_ != L::kSOCK_STREAM) {
