@@ -45,11 +45,12 @@ constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 }  // namespace
 
 int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
-  auto parsed = ParseFlags(args, {{"cwd", true}, {"env", true}, {"rootfs", true}});
+  auto parsed =
+      ParseFlags(args, {{"cwd", true}, {"env", true}, {"rootfs", true}, {"volume", true}});
   if (!parsed.ok() || parsed->positional.empty()) {
     std::fprintf(stderr,
-                 "runsc do: %s\nusage: runsc do [--rootfs DIR] [--cwd DIR] [--env K=V]... CMD "
-                 "[ARGS...]\n",
+                 "runsc do: %s\nusage: runsc do [--rootfs DIR] [--volume HOST:GUEST[:ro]]... [--cwd DIR] "
+                 "[--env K=V]... CMD [ARGS...]\n",
                  parsed.ok() ? "no command given" : std::string(parsed.status().message()).c_str());
     return 2;
   }
@@ -68,6 +69,14 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     char* real = realpath(r->c_str(), nullptr);
     rootfs.root = real ? real : *r;
     free(real);
+  }
+  for (const std::string& v : parsed->GetAll("volume")) {
+    auto b = ParseVolume(v);
+    if (!b.ok()) {
+      std::fprintf(stderr, "runsc do: %s\n", std::string(b.status().message()).c_str());
+      return 2;
+    }
+    rootfs.binds.push_back(*std::move(b));
   }
 
   sentry::kernel::ProcessArgs pa;
@@ -148,6 +157,9 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
       SK_LOG(INFO) << "unimplemented syscall " << nr << " called " << count << " times";
     }
   }
+  // The kernel (and the inodes holding gofer handles) goes before the
+  // gofers do.
+  kernel->reset();
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;

@@ -11,7 +11,8 @@ namespace {
 constexpr char kUsage[] = R"(usage: runsc [global flags] COMMAND [flags] [args]
 
 commands:
-  do [--cwd DIR] [--env K=V]... CMD [ARGS...]   run CMD in a fresh sandbox
+  do [--rootfs DIR] [--volume HOST:GUEST[:ro]]... [--cwd DIR] [--env K=V]... CMD [ARGS...]
+                                               run CMD in a fresh sandbox
   syscalls [--format=table|json]               the syscall compatibility table
   gofer --root DIR --sock-fd N [--read-only]   serve DIR to a sentry (started by runsc itself)
   version                                      print the version

@@ -1,6 +1,8 @@
 #include "runsc/sandbox_fs.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include "sentry/fsimpl/dev/devfs.h"
 #include "sentry/fsimpl/dev/devices.h"
@@ -85,6 +87,18 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                           vfs::kMountReadOnly | vfs::kMountNoSuid | vfs::kMountNoDev |
                               vfs::kMountNoExec,
                           "sysfs", "ro"));
+  for (const BindMount& b : opts.binds) {
+    ASSIGN_OR_RETURN(GoferProcess g, StartGofer(b.source, b.read_only));
+    auto bfs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
+        std::move(g.sentry_end),
+        fsimpl::gofer::GoferOptions{.read_only = b.read_only, .memory_file = &mf});
+    auto broot = bfs->Root();
+    if (!broot.ok()) return util::ErrnoStatus(broot.error().value(), "attach to " + b.source);
+    RETURN_IF_ERROR(MountAt(k, ctx, b.destination, bfs, *broot,
+                            b.read_only ? vfs::kMountReadOnly : 0, b.source,
+                            b.read_only ? "ro" : "rw"));
+    out.bind_gofers.push_back(std::move(g));
+  }
   if (!opts.overlay) {
     // A read-only root still gets a writable /tmp.
     auto tmp = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
@@ -93,6 +107,41 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                             "tmpfs", "mode=1777"));
   }
   return out;
+}
+
+absl::StatusOr<BindMount> ParseVolume(const std::string& spec) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t colon = spec.find(':', start);
+    parts.push_back(spec.substr(start, colon == std::string::npos ? colon : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty()) {
+    return absl::InvalidArgumentError("--volume wants HOST:GUEST[:ro|:rw], got \"" + spec + "\"");
+  }
+  BindMount b{parts[0], parts[1], false};
+  if (parts.size() == 3) {
+    if (parts[2] == "ro") {
+      b.read_only = true;
+    } else if (parts[2] != "rw") {
+      return absl::InvalidArgumentError("--volume option must be ro or rw, got \"" + parts[2] +
+                                        "\"");
+    }
+  }
+  if (b.destination[0] != '/') {
+    return absl::InvalidArgumentError("--volume guest path must be absolute: " + b.destination);
+  }
+  char* real = realpath(b.source.c_str(), nullptr);
+  if (real == nullptr) return absl::NotFoundError("--volume host path " + b.source + " not found");
+  b.source = real;
+  free(real);
+  struct stat st;
+  if (stat(b.source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError("--volume host path " + b.source + " is not a directory");
+  }
+  return b;
 }
 
 }  // namespace runsc

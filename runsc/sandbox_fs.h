@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "runsc/gofer_process.h"
@@ -18,16 +19,30 @@
 
 namespace runsc {
 
+// A host directory bind-mounted into the guest, served by a gofer of its
+// own. Writes reach the host (unless read_only): that is what a bind mount
+// is for.
+struct BindMount {
+  std::string source;       // host directory
+  std::string destination;  // absolute guest path (made if missing)
+  bool read_only = false;
+};
+
 struct RootfsOptions {
   std::string root = "/";  // host directory served as the guest's /
   // A tmpfs overlay takes every write, so the host tree is never modified.
   // Without it the root is mounted read-only.
   bool overlay = true;
+  std::vector<BindMount> binds;
 };
 
 struct SandboxFs {
   GoferProcess gofer;
+  std::vector<GoferProcess> bind_gofers;
 };
+
+// Parses "HOST:GUEST[:ro|:rw]" (runsc do --volume).
+absl::StatusOr<BindMount> ParseVolume(const std::string& spec);
 
 absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                                                   const RootfsOptions& opts);

@@ -434,6 +434,28 @@ check_cwd_tmp() {
   else pass "$name"; fi
 }
 
+# --volume: a bind mount of a host directory, served by a gofer of its own.
+# Writes through a read-write one reach the host; a read-only one refuses
+# them; a bad spec is a usage error.
+check_volume() {
+  local name="do --volume: bind mounts of a host directory, rw and ro"
+  mkdir -p "$tmp/vol"
+  echo hostdata >"$tmp/vol/in"
+  run_do --volume "$tmp/vol:/mnt/vol" /bin/sh -c 'cat /mnt/vol/in && echo guest >/mnt/vol/out'
+  if [[ $rc -ne 0 ]]; then fail "$name" "rw: exit status $rc, want 0"; return; fi
+  if ! stdout_is hostdata; then fail "$name" "rw: did not read the host file"; return; fi
+  if [[ "$(cat "$tmp/vol/out" 2>/dev/null)" != guest ]]; then
+    fail "$name" "rw: the guest's write did not reach the host"; return
+  fi
+  run_do --volume "$tmp/vol:/mnt/vol:ro" /bin/sh -c 'echo x >/mnt/vol/ro_write'
+  if [[ $rc -eq 0 || -e "$tmp/vol/ro_write" ]]; then
+    fail "$name" "ro: a write succeeded"; return
+  fi
+  run_do --volume "$tmp/vol" /bin/true
+  if [[ $rc -ne 2 ]]; then fail "$name" "bad spec: exit status $rc, want 2"; return; fi
+  pass "$name"
+}
+
 check_ls_etc
 check_find_usr_lib
 check_sha256_big_file
@@ -450,6 +472,7 @@ check_proc_self_status
 check_dev_nodes
 check_dev_zero
 check_cwd_tmp
+check_volume
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
