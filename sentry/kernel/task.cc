@@ -278,6 +278,7 @@ void Task::Run() {
 }
 
 void Task::HandleSyscall() {
+  spurious_fault_addr_ = 0;
   int64_t nr = static_cast<int64_t>(regs_.orig_rax);
   SyscallArgs args{{regs_.rdi, regs_.rsi, regs_.rdx, regs_.r10, regs_.r8, regs_.r9}};
   const KernelConfig& cfg = kernel_.config();
@@ -308,7 +309,17 @@ void Task::HandleFault(const platform::SwitchResult& r) {
   info.SetAddr(r.fault_addr);
   if (r.signo == L::kSIGSEGV || r.signo == L::kSIGBUS) {
     auto err = mm_->HandleFault(r.fault_addr, mm::AccessType::kRead);
-    if (!err) return;  // mapped: run the instruction again
+    if (!err) {
+      spurious_fault_addr_ = 0;
+      return;  // mapped: run the instruction again
+    }
+    if (err->already_mapped && spurious_fault_addr_ != r.fault_addr) {
+      // Another thread may have mapped the page after this fault: run the
+      // instruction once more; a second fault there is a real violation.
+      spurious_fault_addr_ = r.fault_addr;
+      return;
+    }
+    spurious_fault_addr_ = 0;
     info.si_signo = err->signo;
     info.si_code = err->si_code;
   }

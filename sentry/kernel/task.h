@@ -228,6 +228,8 @@ class Task : public vfs::Context {
   std::thread thread_;
 
   uint64_t clear_child_tid_ = 0;
+  // Where the last fault found its page already mapped (see HandleFault).
+  uint64_t spurious_fault_addr_ = 0;
   uint64_t robust_list_head_ = 0;
   uint64_t robust_list_len_ = 0;
   std::atomic<abi_linux::SigSet> sigmask_{0};

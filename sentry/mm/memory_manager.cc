@@ -716,8 +716,9 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   }
   Pma& p = (*pma)->second;
   if (p.mapped_prot == prot) {
-    // Already mapped as the VMA allows: the access itself is not allowed.
-    return FaultError{abi_linux::kSEGV_ACCERR};
+    // Already mapped as the VMA allows: the access itself is not allowed,
+    // unless another thread mapped it meanwhile (the caller decides).
+    return FaultError{abi_linux::kSEGV_ACCERR, abi_linux::kSIGSEGV, /*already_mapped=*/true};
   }
   absl::Status s = as_->MapFile((*pma)->first, p.end - (*pma)->first, mf_.fd(), p.file_offset, prot);
   if (!s.ok()) {

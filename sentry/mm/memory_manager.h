@@ -73,6 +73,10 @@ class PinnedRanges {
 struct FaultError {
   int si_code;             // SEGV_MAPERR or SEGV_ACCERR; BUS_ADRERR with SIGBUS
   int signo = 11;          // SIGSEGV, or SIGBUS past the end of a mapped file
+  // The page was already mapped with everything its VMA allows: either the
+  // access is not allowed, or another thread of the address space mapped
+  // it between this fault and its handling (a spurious fault, to retry).
+  bool already_mapped = false;
 };
 
 class MemoryManager {
