@@ -350,9 +350,14 @@ TEST(SignalRestartTest, StoppedPipeReadRestarts) {
 TEST(SignalRestartTest, WaitidReportsStop) {
   pid_t child = fork();
   if (child == 0) {
+    // A group of its own, whose parent is in another group of the session:
+    // not orphaned, so SIGTSTP stops it (Linux ignores SIGTSTP sent to an
+    // orphaned group, which the test's own group may be under a runner).
+    setpgid(0, 0);
     for (;;) pause();
   }
   ASSERT_GT(child, 0);
+  setpgid(child, child);
   ASSERT_THAT(kill(child, SIGTSTP), SyscallSucceeds());
   siginfo_t info = {};
   ASSERT_THAT(waitid(P_PID, child, &info, WSTOPPED), SyscallSucceeds());
