@@ -67,6 +67,26 @@ class IoCursor {
   uint64_t off_ = 0;
 };
 
+// read(2) of a file that hands out one 8-byte counter (eventfd, timerfd):
+// EINVAL for a buffer under 8 bytes; the buffer is checked before `take`
+// consumes the value, so a bad pointer loses nothing.
+template <typename Take>
+ErrnoOr<size_t> ReadCounter(mm::MemoryManager& mm, const IoVec& dst, Take take) {
+  if (IoVecTotal(dst) < sizeof(uint64_t)) return Errno(EINVAL);
+  for (const auto& s : dst) {
+    if (s.len == 0) continue;
+    uint8_t probe = 0;
+    ASSIGN_OR_RETURN_ERRNO(size_t n, mm.CopyIn(s.addr, &probe, 1));
+    (void)n;
+    break;
+  }
+  ASSIGN_OR_RETURN_ERRNO(uint64_t v, take());
+  IoCursor cur(mm, dst);
+  ASSIGN_OR_RETURN_ERRNO(size_t n, cur.Out(reinterpret_cast<const char*>(&v), sizeof(v)));
+  if (n < sizeof(v)) return Errno(EFAULT);
+  return sizeof(v);
+}
+
 }  // namespace sentry::vfs
 
 #endif  // SENTRY_VFS_IOVEC_H_

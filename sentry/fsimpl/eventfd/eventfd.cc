@@ -1,4 +1,5 @@
 #include "sentry/fsimpl/eventfd/eventfd.h"
+#include "sentry/vfs/iovec.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -96,30 +97,7 @@ ErrnoOr<size_t> EventFd::WriteInternal(const void* buf, size_t n, int64_t) {
 }
 
 ErrnoOr<size_t> EventFd::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, int64_t) {
-  uint64_t total = 0;
-  for (const auto& s : dst) total += s.len;
-  if (total < sizeof(uint64_t)) return Errno(EINVAL);
-  // Check the buffer before taking the count, so a bad pointer loses
-  // nothing.
-  for (const auto& s : dst) {
-    if (s.len == 0) continue;
-    uint8_t probe = 0;
-    ASSIGN_OR_RETURN_ERRNO(size_t n, mm.CopyIn(s.addr, &probe, 1));
-    (void)n;
-    break;
-  }
-  ASSIGN_OR_RETURN_ERRNO(uint64_t v, Take());
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(&v);
-  size_t done = 0;
-  for (const auto& s : dst) {
-    if (done == sizeof(v)) break;
-    size_t chunk = std::min<uint64_t>(s.len, sizeof(v) - done);
-    ASSIGN_OR_RETURN_ERRNO(size_t n, mm.CopyOut(s.addr, p + done, chunk));
-    done += n;
-    if (n < chunk) break;
-  }
-  if (done < sizeof(v)) return Errno(EFAULT);
-  return sizeof(v);
+  return vfs::ReadCounter(mm, dst, [this] { return Take(); });
 }
 
 ErrnoOr<size_t> EventFd::Write(mm::MemoryManager& mm, const vfs::IoVec& src, int64_t) {
