@@ -52,6 +52,12 @@ absl::StatusOr<ParsedFlags> ParseFlags(const std::vector<std::string>& args,
 
 int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args);
 int CmdSyscalls(const GlobalFlags& g, const std::vector<std::string>& args);
+// The OCI lifecycle (cmd_oci.cc) and the sandbox process (cmd_boot.cc).
+int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args);
+// Runs an OCI subcommand (create, start, state, ...); nullopt if `command`
+// is not one.
+std::optional<int> RunOciCommand(const GlobalFlags& g, const std::string& command,
+                                 const std::vector<std::string>& args);
 
 }  // namespace runsc
 

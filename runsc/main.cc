@@ -14,6 +14,16 @@ commands:
   do [--rootfs DIR] [--volume HOST:GUEST[:ro]]... [--cwd DIR] [--env K=V]... CMD [ARGS...]
                                                run CMD in a fresh sandbox
   syscalls [--format=table|json]               the syscall compatibility table
+
+OCI lifecycle (runc-compatible; state under --root):
+  create --bundle DIR [--pid-file F] [--console-socket S] [--preserve-fds N] ID
+  start ID | state ID | kill [--all] ID [SIGNAL] | delete [--force] ID
+  run [--bundle DIR] [-d] [--pid-file F] [--console-socket S] ID
+  exec [--process FILE | CMD...] [--detach] [--pid-file F] [--console-socket S] [--tty]
+       [--cwd DIR] [--env K=V]... [--user UID[:GID]] ID
+  list [--format table|json] | ps [--format table|json] ID | pause ID | resume ID
+  update --resources FILE|- ID | wait ID | events [--stats] ID | spec [--bundle DIR]
+  features
   gofer --root DIR --sock-fd N [--read-only]   serve DIR to a sentry (started by runsc itself)
   version                                      print the version
 
@@ -23,6 +33,9 @@ global flags:
   --debug              verbose runtime logging
   --debug-log=FILE     runtime logs (and strace) go to FILE instead of stderr
   --root=DIR           state directory (default /run/runsc)
+  --log=FILE           errors (and runtime warnings) for the caller, e.g. containerd's shim
+  --log-format=text|json
+  --systemd-cgroup     linux.cgroupsPath is slice:prefix:name
 )";
 
 }  // namespace
@@ -45,6 +58,7 @@ int main(int argc, char** argv) {
   if (cl->command == "do") return runsc::CmdDo(cl->global, cl->args);
   if (cl->command == "syscalls") return runsc::CmdSyscalls(cl->global, cl->args);
   if (cl->command == "gofer") return runsc::CmdGofer(cl->args);
+  if (auto rc = runsc::RunOciCommand(cl->global, cl->command, cl->args)) return *rc;
   std::fprintf(stderr, "runsc: unknown command \"%s\"\n%s", cl->command.c_str(), kUsage);
   return 2;
 }

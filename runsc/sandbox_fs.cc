@@ -50,10 +50,12 @@ absl::Status MountAt(sentry::kernel::Kernel& k, SetupContext& ctx, const std::st
 absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                                                   const RootfsOptions& opts) {
   SandboxFs out;
-  ASSIGN_OR_RETURN(out.gofer, StartGofer(opts.root, /*read_only=*/opts.overlay));
+  const bool lower_read_only = opts.overlay || !opts.root_writable;
+  ASSIGN_OR_RETURN(out.gofer, StartGofer(opts.root, lower_read_only));
   auto gofer_fs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
       std::move(out.gofer.sentry_end),
-      fsimpl::gofer::GoferOptions{.read_only = opts.overlay, .memory_file = &k.memory_file()});
+      fsimpl::gofer::GoferOptions{.read_only = lower_read_only,
+                                  .memory_file = &k.memory_file()});
   auto lower = gofer_fs->Root();
   if (!lower.ok()) return util::ErrnoStatus(lower.error().value(), "attach to the gofer");
   sentry::mm::MemoryFile& mf = k.memory_file();
@@ -64,6 +66,8 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
     auto ofs = std::make_shared<fsimpl::overlay::OverlayFilesystem>(upper_fs, gofer_fs);
     auto root = fsimpl::overlay::NewOverlayRoot(*ofs, upper, *lower);
     k.vfs().SetRoot(ofs, root, 0, "overlay", "lowerdir=" + opts.root + ",upperdir=tmpfs");
+  } else if (opts.root_writable) {
+    k.vfs().SetRoot(gofer_fs, *lower, 0, opts.root, "rw");
   } else {
     k.vfs().SetRoot(gofer_fs, *lower, vfs::kMountReadOnly, opts.root, "ro");
   }
@@ -99,7 +103,13 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                             b.read_only ? "ro" : "rw"));
     out.bind_gofers.push_back(std::move(g));
   }
-  if (!opts.overlay) {
+  for (const std::string& where : opts.tmpfs) {
+    auto t = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
+        mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});
+    RETURN_IF_ERROR(MountAt(k, ctx, where, t, fsimpl::tmpfs::NewRoot(*t), vfs::kMountNoSuid,
+                            "tmpfs", "mode=1777"));
+  }
+  if (!opts.overlay && !opts.root_writable && opts.tmp_for_readonly_root) {
     // A read-only root still gets a writable /tmp.
     auto tmp = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
         mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});

@@ -33,7 +33,15 @@ struct RootfsOptions {
   // A tmpfs overlay takes every write, so the host tree is never modified.
   // Without it the root is mounted read-only.
   bool overlay = true;
+  // Without the overlay: whether the root is served writable (an OCI
+  // bundle's root, whose writes belong in it) or read-only.
+  bool root_writable = false;
+  // A read-only root gets a writable tmpfs /tmp (runsc do); an OCI
+  // bundle's read-only root stays exactly as its config says.
+  bool tmp_for_readonly_root = true;
   std::vector<BindMount> binds;
+  // Further tmpfs mounts (absolute guest paths), after the binds.
+  std::vector<std::string> tmpfs;
 };
 
 struct SandboxFs {

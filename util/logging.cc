@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace util {
@@ -16,6 +17,18 @@ namespace {
 
 std::atomic<int> log_fd{2};
 std::atomic<bool> debug_on{false};
+std::atomic<bool> json_on{false};
+
+const char* JsonLevel(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+    case LogLevel::kFatal: return "fatal";
+  }
+  return "info";
+}
 
 const char* LevelName(LogLevel l) {
   switch (l) {
@@ -42,6 +55,30 @@ bool SetLogFile(const std::string& path) {
 }
 
 void SetDebugLogging(bool on) { debug_on = on; }
+void SetLogJson(bool on) { json_on = on; }
+
+std::string JsonLogLine(const char* level, const std::string& msg) {
+  std::string out = absl::StrCat("{\"level\":\"", level, "\",\"msg\":\"");
+  for (unsigned char c : msg) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += absl::StrFormat("\\u%04x", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  char when[64];
+  strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+  absl::StrAppend(&out, "\",\"time\":\"", when, absl::StrFormat(".%09ldZ", ts.tv_nsec),
+                  "\"}\n");
+  return out;
+}
 bool DebugLoggingEnabled() { return debug_on.load(std::memory_order_relaxed); }
 
 void WriteLogLine(const std::string& line) {
@@ -62,13 +99,21 @@ LogMessage::LogMessage(LogLevel level, const char* file, int line) : level_(leve
   const char* base = file;
   for (const char* c = file; *c; ++c)
     if (*c == '/') base = c + 1;
+  if (json_on.load()) {
+    where_ = absl::StrFormat("%s:%d: ", base, line);
+    return;
+  }
   os_ << absl::StrFormat("%s%ld.%06ld %d %s:%d] ", LevelName(level), ts.tv_sec, ts.tv_nsec / 1000,
                          static_cast<int>(syscall(SYS_gettid)), base, line);
 }
 
 LogMessage::~LogMessage() {
-  os_ << '\n';
-  WriteLogLine(os_.str());
+  if (json_on.load()) {
+    WriteLogLine(JsonLogLine(JsonLevel(level_), where_ + os_.str()));
+  } else {
+    os_ << '\n';
+    WriteLogLine(os_.str());
+  }
   if (level_ == LogLevel::kFatal) std::abort();
 }
 

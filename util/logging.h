@@ -16,6 +16,11 @@ enum class LogLevel { kDebug, kInfo, kWarning, kError, kFatal };
 // Sends later messages to `path` (appending); empty means stderr.
 bool SetLogFile(const std::string& path);
 void SetDebugLogging(bool on);
+// Later lines are JSON objects ({"level":"error","msg":"...","time":"..."}),
+// as runc writes its --log with --log-format=json.
+void SetLogJson(bool on);
+// A JSON log line for `level` ("error", "warning", ...) and `msg`.
+std::string JsonLogLine(const char* level, const std::string& msg);
 bool DebugLoggingEnabled();
 // Writes one whole line atomically to the log destination.
 void WriteLogLine(const std::string& line);
@@ -28,6 +33,7 @@ class LogMessage {
 
  private:
   LogLevel level_;
+  std::string where_;
   std::ostringstream os_;
 };
 

@@ -64,6 +64,22 @@ class BootContext : public vfs::Context {
 }  // namespace
 
 absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
+  return SpawnProcess(args, /*init=*/true, nullptr);
+}
+
+absl::StatusOr<Task*> Kernel::CreateProcess(const ProcessArgs& args,
+                                            std::function<void(int)> on_exit) {
+  {
+    absl::MutexLock l(&mu_);
+    if (init_ == nullptr || init_exited_) {
+      return absl::FailedPreconditionError("the sandbox's first process is not running");
+    }
+  }
+  return SpawnProcess(args, /*init=*/false, std::move(on_exit));
+}
+
+absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
+                                           std::function<void(int)> on_exit) {
   vfs::Path root = vfs_.RootPath();
   if (!root.valid()) return absl::FailedPreconditionError("no root file system");
   BootContext boot(args, root, root);
@@ -115,6 +131,13 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
     auto f = std::make_shared<fsimpl::host::HostFile>(util::UniqueFd(fd), O_RDWR);
     (void)fds->InstallAt(i, std::move(f), false, 3);
   }
+  for (size_t i = 0; i < args.extra_fds.size(); ++i) {
+    int fd = fcntl(args.extra_fds[i], F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) continue;
+    auto f = std::make_shared<fsimpl::host::HostFile>(util::UniqueFd(fd), O_RDWR);
+    int guest_fd = static_cast<int>(3 + i);
+    (void)fds->InstallAt(guest_fd, std::move(f), false, guest_fd + 1);
+  }
   auto fs = std::make_shared<FsContext>();
   {
     absl::MutexLock l(&fs->mu);
@@ -138,13 +161,16 @@ absl::StatusOr<Task*> Kernel::CreateInitProcess(const ProcessArgs& args) {
   std::strncpy(t->control().comm, image->comm.c_str(), sizeof(t->control().comm) - 1);
   tg->AddTask(t);
   tasks_[tid] = t;
-  init_ = tg.get();
-  // The first process leads its own session and group.
+  if (init) init_ = tg.get();
+  if (on_exit) exit_callbacks_[tg.get()] = std::move(on_exit);
+  // The first process, and each one started from outside, leads its own
+  // session and group.
   tg->set_pgid(tid);
   tg->set_sid(tid);
   thread_groups_.push_back(std::move(tg));
   all_tasks_.push_back(std::move(task));
   ++live_tasks_;
+  if (!init && running_) t->Start();
   return t;
 }
 
@@ -183,6 +209,7 @@ int Kernel::Run() {
   std::vector<Task*> start;
   {
     absl::MutexLock l(&mu_);
+    running_ = true;
     for (auto& t : all_tasks_) start.push_back(t.get());
   }
   for (Task* t : start) t->Start();
@@ -193,6 +220,34 @@ int Kernel::Run() {
       },
       this));
   return init_->exit_status();
+}
+
+void Kernel::Pause() {
+  paused_.store(true);
+  absl::MutexLock l(&mu_);
+  // Guest code that is running traps out; the task then waits in
+  // WaitWhilePaused before going back.
+  for (auto& [tid, t] : tasks_) t->Kick();
+}
+
+void Kernel::Resume() {
+  paused_.store(false);
+  absl::MutexLock l(&mu_);
+  ++child_events_;  // re-evaluates the waits in WaitWhilePaused
+}
+
+bool Kernel::paused() { return paused_.load(); }
+
+void Kernel::WaitWhilePaused(Task& t) {
+  if (!paused_.load()) return;
+  std::pair<Kernel*, Task*> arg{this, &t};
+  absl::MutexLock l(&mu_);
+  mu_.Await(absl::Condition(
+      +[](std::pair<Kernel*, Task*>* a) {
+        return !a->first->paused_.load() || a->second->exiting() ||
+               a->second->thread_group().exiting();
+      },
+      &arg));
 }
 
 void Kernel::SignalInit(int sig) {
@@ -229,6 +284,18 @@ void Kernel::TaskExited(Task* t) {
   if (last) tg.BeginExit(t->thread_exit_status());
   // A dead process's timers go now: none fires into it.
   if (last) tg.timers().DestroyAll();
+  // A process started from outside tells whoever started it, and nobody
+  // reaps it: it goes at once.
+  std::function<void(int)> on_exit;
+  if (last) {
+    absl::MutexLock l(&mu_);
+    if (auto it = exit_callbacks_.find(&tg); it != exit_callbacks_.end()) {
+      on_exit = std::move(it->second);
+      exit_callbacks_.erase(it);
+      tg.reaped = true;
+    }
+  }
+  if (on_exit) on_exit(tg.exit_status());
   std::vector<std::pair<ThreadGroup*, int>> notify;
   std::vector<ThreadGroup*> to_kill;
   {

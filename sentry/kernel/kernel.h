@@ -17,6 +17,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,6 +62,9 @@ struct ProcessArgs {
   uint32_t umask = 022;
   // Host fds that become the guest's fds 0, 1, 2 (-1: none). Dup'ed.
   std::array<int, 3> stdio = {0, 1, 2};
+  // Further host fds that become the guest's fds 3, 4, ... (runsc create
+  // --preserve-fds). Dup'ed.
+  std::vector<int> extra_fds;
 };
 
 class Kernel {
@@ -72,8 +76,21 @@ class Kernel {
 
   // Loads the first process (PID 1); it starts running in Run().
   absl::StatusOr<Task*> CreateInitProcess(const ProcessArgs& args);
+  // A further process started from outside (runsc exec): no parent in the
+  // sandbox, a session and group of its own, running at once if Run() has
+  // begun. `on_exit` is called with its wait status when it has exited
+  // (nothing reaps it otherwise).
+  absl::StatusOr<Task*> CreateProcess(const ProcessArgs& args,
+                                      std::function<void(int wait_status)> on_exit);
   // Runs until the init process has exited; returns its wait status.
   int Run();
+  // Freezes every task (runsc pause): running guest code is stopped and no
+  // task returns to the guest until Resume(). Blocked syscalls stay blocked.
+  void Pause();
+  void Resume();
+  bool paused();
+  // Called by a task before it enters the guest: blocks while paused.
+  void WaitWhilePaused(Task& t);
   // Sends `sig` to the init process from outside (runsc forwarding a
   // signal it received).
   void SignalInit(int sig);
@@ -177,6 +194,9 @@ class Kernel {
   bool init_exited_ ABSL_GUARDED_BY(mu_) = false;
   int live_tasks_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, uint64_t> unimplemented_ ABSL_GUARDED_BY(mu_);
+  bool running_ ABSL_GUARDED_BY(mu_) = false;  // Run() has started the first tasks
+  std::atomic<bool> paused_{false};
+  std::map<ThreadGroup*, std::function<void(int)>> exit_callbacks_ ABSL_GUARDED_BY(mu_);
   uint64_t child_events_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when a process exits
 
  public:
@@ -187,6 +207,8 @@ class Kernel {
   // Joins the host threads of tasks that have exited (their stacks go
   // back), except the caller's own.
   void JoinExited() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<Task*> SpawnProcess(const ProcessArgs& args, bool init,
+                                     std::function<void(int)> on_exit);
   // Makes tg a zombie, hands its children to init and tells its parent.
   void ProcessExitedLocked(ThreadGroup& tg, std::vector<std::pair<ThreadGroup*, int>>* notify)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -242,6 +242,8 @@ void Task::Run() {
   while (!exiting_.load() && !tg_.exiting()) {
     ProcessSignals();
     if (exiting_.load() || tg_.exiting()) break;
+    kernel_.WaitWhilePaused(*this);
+    if (exiting_.load() || tg_.exiting()) break;
     platform::SwitchResult r = ctx_->Switch(mm_->address_space(), regs_);
     switch (r.reason) {
       case platform::StopReason::kSyscall:

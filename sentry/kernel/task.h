@@ -157,6 +157,8 @@ class Task : public vfs::Context {
   // Asks the task to leave the guest promptly (another thread is killing
   // the group, a signal arrived); also ends a Sleep.
   void Interrupt();
+  // Makes running guest code trap out, and nothing else (Kernel::Pause).
+  void Kick() { ctx_->Interrupt(); }
   // Blocks until `deadline` (absl::InfiniteFuture() for ever): false when
   // interrupted first (a signal is pending or the task is exiting).
   bool Sleep(absl::Time deadline);

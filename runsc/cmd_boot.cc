@@ -1,0 +1,434 @@
+// runsc boot: the sandbox process of one OCI container. Started by
+// `runsc create`, it sets up the sentry (kernel, gofers, file systems,
+// the container's first process, loaded but not yet running), listens on
+// the container's control socket, reports readiness on --sync-fd and waits
+// for `start`. It lives exactly as long as the container's first process
+// and exits with its status, or dies of the same signal, so whoever reaps
+// it (containerd's shim) sees the container's own status.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "runsc/cli.h"
+#include "runsc/container.h"
+#include "runsc/oci_spec.h"
+#include "runsc/sandbox_fs.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/task.h"
+#include "sentry/strace/strace.h"
+#include "sentry/syscalls/linux/linux64.h"
+#include "util/logging.h"
+#include "util/status_macros.h"
+
+namespace runsc {
+
+namespace {
+
+using json = nlohmann::json;
+using sentry::kernel::Kernel;
+
+sentry::kernel::ProcessArgs ProcessArgsFor(const OciProcess& p) {
+  sentry::kernel::ProcessArgs pa;
+  pa.argv = p.args;
+  pa.filename = p.args[0];
+  pa.envv = p.env;
+  pa.cwd = p.cwd;
+  pa.creds = sentry::kernel::Credentials::ForIds(p.uid, p.gid, p.additional_gids);
+  if (p.has_capabilities) {
+    pa.creds.cap_bounding = p.cap_bounding;
+    pa.creds.cap_effective = p.cap_effective;
+    pa.creds.cap_inheritable = p.cap_inheritable;
+    pa.creds.cap_permitted = p.cap_permitted;
+    pa.creds.cap_ambient = p.cap_ambient;
+  }
+  // Defaults as a container's process gets them, then the spec's own.
+  for (int r = 0; r < 16; ++r) {
+    struct rlimit rl;
+    if (getrlimit(r, &rl) == 0) pa.rlimits[r] = {rl.rlim_cur, rl.rlim_max};
+  }
+  for (const OciRlimit& l : p.rlimits) {
+    if (l.resource >= 0 && l.resource < 16) pa.rlimits[l.resource] = {l.soft, l.hard};
+  }
+  pa.umask = p.umask.value_or(022);
+  return pa;
+}
+
+// Dies of `sig` as the container's first process did (no core file).
+[[noreturn]] void DieOfSignal(int sig) {
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  kill(getpid(), sig);
+  // Signals whose default is to be ignored or stop: exit as a shell would.
+  _exit(128 + sig);
+}
+
+bool DefaultIgnored(int sig) {
+  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+class Sandbox {
+ public:
+  Sandbox(std::string root, std::string id) : root_(std::move(root)), id_(std::move(id)) {}
+
+  absl::Status Setup(const GlobalFlags& g, const Bundle& b, int preserve_fds);
+  absl::Status Listen();
+  // Waits for start (or a kill before it), runs the container, and
+  // answers waiters. Returns the first process's wait status.
+  int Serve();
+  // Tears the kernel down, then the gofers.
+  void Shutdown() {
+    kernel_.reset();
+    fs_.reset();
+  }
+
+ private:
+  void AcceptLoop();
+  void Handle(util::UniqueFd conn);
+  json Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& fds, bool* keep);
+  json Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
+            std::vector<util::UniqueFd>& fds);
+  std::string Status();
+
+  std::string root_, id_;
+  // Declared before the kernel: the kernel (and the inodes holding gofer
+  // handles) goes before the gofers do.
+  std::optional<SandboxFs> fs_;
+  std::unique_ptr<Kernel> kernel_;
+  util::UniqueFd listener_;
+
+  absl::Mutex mu_;
+  enum class Phase { kCreated, kRunning, kStopped } phase_ ABSL_GUARDED_BY(mu_) = Phase::kCreated;
+  bool start_requested_ ABSL_GUARDED_BY(mu_) = false;
+  int kill_before_start_ ABSL_GUARDED_BY(mu_) = 0;
+  int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_fds) {
+  const OciSpec& spec = b.spec;
+  RootfsOptions rootfs;
+  rootfs.root = b.rootfs;
+  rootfs.overlay = false;
+  rootfs.root_writable = !spec.root_readonly;
+  rootfs.tmp_for_readonly_root = false;
+  for (const OciMount& m : spec.mounts) {
+    bool bind = m.type == "bind" ||
+                std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
+                std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
+    if (bind) {
+      struct stat st;
+      if (stat(m.source.c_str(), &st) != 0) {
+        return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
+                                   ") does not exist");
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        // Gofers serve directories; a file bind mount (/etc/hosts and the
+        // like under CRI) is not served yet.
+        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
+                        << " is not supported; skipped";
+        continue;
+      }
+      bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
+      char* real = realpath(m.source.c_str(), nullptr);
+      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
+      free(real);
+    } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
+      rootfs.tmpfs.push_back(m.destination);
+    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
+               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
+               m.type == "cgroup2") {
+      // /proc, /sys, /dev and /dev/shm are the sentry's own; devpts,
+      // mqueue and cgroup file systems are not there yet.
+      if (m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
+        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
+      }
+    } else {
+      return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
+                                        " is not supported");
+    }
+  }
+
+  sentry::kernel::KernelConfig cfg;
+  cfg.platform = g.platform;
+  cfg.syscalls = &sentry::syscalls::Linux64();
+  cfg.hostname = spec.hostname.empty() ? id_.substr(0, 63) : spec.hostname;
+  if (!spec.domainname.empty()) cfg.domainname = spec.domainname;
+  if (g.strace) sentry::strace::Enable(cfg);
+  ASSIGN_OR_RETURN(kernel_, Kernel::Create(cfg));
+  ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(*kernel_, rootfs));
+  fs_ = std::move(fs);
+
+  sentry::kernel::ProcessArgs pa = ProcessArgsFor(spec.process);
+  for (int i = 0; i < preserve_fds; ++i) pa.extra_fds.push_back(3 + i);
+  ASSIGN_OR_RETURN(sentry::kernel::Task * init, kernel_->CreateInitProcess(pa));
+  if (spec.process.no_new_privileges) init->thread_group().no_new_privs.store(true);
+  return absl::OkStatus();
+}
+
+absl::Status Sandbox::Listen() {
+  listener_ = util::UniqueFd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  if (!listener_.valid()) return util::LastErrnoStatus("socket");
+  std::string dir = ContainerDir(root_, id_);
+  util::UniqueFd dirfd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd.valid()) return util::LastErrnoStatus("open " + dir);
+  std::string path = "/proc/self/fd/" + std::to_string(dirfd.get()) + "/control.sock";
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  unlink(path.c_str());
+  if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    return util::LastErrnoStatus("bind " + ControlSocketPath(root_, id_));
+  }
+  chmod(path.c_str(), 0600);
+  if (listen(listener_.get(), 64) != 0) return util::LastErrnoStatus("listen");
+  std::thread([this] { AcceptLoop(); }).detach();
+  return absl::OkStatus();
+}
+
+void Sandbox::AcceptLoop() {
+  while (true) {
+    int c = accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;
+    }
+    std::thread([this, c] { Handle(util::UniqueFd(c)); }).detach();
+  }
+}
+
+std::string Sandbox::Status() {
+  absl::MutexLock l(&mu_);
+  switch (phase_) {
+    case Phase::kCreated: return "created";
+    case Phase::kRunning: return kernel_->paused() ? "paused" : "running";
+    case Phase::kStopped: return "stopped";
+  }
+  return "stopped";
+}
+
+void Sandbox::Handle(util::UniqueFd conn) {
+  std::vector<util::UniqueFd> fds;
+  auto req = RecvMessage(conn.get(), &fds);
+  if (!req.ok()) return;
+  auto shared = std::make_shared<util::UniqueFd>(std::move(conn));
+  if (req->value("cmd", "") == "exec") {
+    json reply = Exec(shared, *req, fds);
+    (void)SendMessage(shared->get(), reply);
+    return;
+  }
+  bool keep = false;
+  json reply = Dispatch(shared->get(), *req, fds, &keep);
+  (void)SendMessage(shared->get(), reply);
+}
+
+json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& fds, bool* keep) {
+  (void)fds;
+  (void)keep;
+  std::string cmd = req.value("cmd", "");
+  if (cmd == "status") return {{"status", Status()}};
+  if (cmd == "start") {
+    absl::MutexLock l(&mu_);
+    if (phase_ != Phase::kCreated || start_requested_) {
+      return {{"error", "container \"" + id_ + "\" is not in created state"}};
+    }
+    start_requested_ = true;
+    return {{"ok", true}};
+  }
+  if (cmd == "kill") {
+    int sig = req.value("signal", SIGTERM);
+    bool all = req.value("all", false);
+    {
+      absl::MutexLock l(&mu_);
+      if (phase_ == Phase::kStopped) return {{"error", "container not running"}};
+      if (phase_ == Phase::kCreated && !start_requested_) {
+        // Nothing runs yet: the container dies of the signal at once,
+        // unless the signal is one a process ignores by default.
+        if (!DefaultIgnored(sig)) kill_before_start_ = sig;
+        return {{"ok", true}};
+      }
+    }
+    if (all) {
+      for (auto* tg : kernel_->LiveProcesses()) {
+        abi_linux::Siginfo info{};
+        info.si_signo = sig;
+        info.si_code = abi_linux::kSI_USER;
+        tg->SendSignal(info);
+      }
+    } else {
+      kernel_->SignalInit(sig);
+    }
+    return {{"ok", true}};
+  }
+  if (cmd == "ps") {
+    json procs = json::array();
+    for (auto* tg : kernel_->ThreadGroups()) {
+      if (kernel_->IsZombie(*tg)) continue;
+      std::string comm;
+      if (!tg->tasks().empty()) comm = tg->tasks().front()->comm();
+      procs.push_back({{"pid", tg->pid()},
+                       {"ppid", tg->parent() ? tg->parent()->pid() : 0},
+                       {"uid", tg->creds().ruid},
+                       {"comm", comm}});
+    }
+    return {{"processes", procs}};
+  }
+  if (cmd == "pause" || cmd == "resume") {
+    absl::MutexLock l(&mu_);
+    if (phase_ != Phase::kRunning) return {{"error", "container \"" + id_ + "\" is not running"}};
+    if (cmd == "pause") {
+      if (kernel_->paused()) return {{"error", "container \"" + id_ + "\" is already paused"}};
+      kernel_->Pause();
+    } else {
+      if (!kernel_->paused()) return {{"error", "container \"" + id_ + "\" is not paused"}};
+      kernel_->Resume();
+    }
+    return {{"ok", true}};
+  }
+  if (cmd == "wait") {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(
+        +[](Phase* p) { return *p == Phase::kStopped; }, &phase_));
+    (void)conn;
+    return {{"exit_status", exit_status_}};
+  }
+  return {{"error", "unknown control command \"" + cmd + "\""}};
+}
+
+json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
+                   std::vector<util::UniqueFd>& fds) {
+  {
+    absl::MutexLock l(&mu_);
+    if (phase_ != Phase::kRunning) {
+      return {{"error", "cannot exec in container \"" + id_ + "\": it is not running"}};
+    }
+  }
+  auto p = ParseProcess(req.value("process", json::object()).dump());
+  if (!p.ok()) return {{"error", std::string(p.status().message())}};
+  sentry::kernel::ProcessArgs pa = ProcessArgsFor(*p);
+  for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
+  auto task = kernel_->CreateProcess(pa, [conn](int wait_status) {
+    (void)SendMessage(conn->get(), {{"exit_status", wait_status}});
+  });
+  if (!task.ok()) return {{"error", std::string(task.status().message())}};
+  if (p->no_new_privileges) (*task)->thread_group().no_new_privs.store(true);
+  return {{"pid", (*task)->tid()}};
+}
+
+int Sandbox::Serve() {
+  // Signals sent to the sandbox process go to the container's first
+  // process (before start, the container dies of them).
+  std::thread([this] {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&set, s);
+    while (true) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      absl::MutexLock l(&mu_);
+      if (phase_ == Phase::kCreated && !start_requested_) {
+        if (!DefaultIgnored(sig)) kill_before_start_ = sig;
+      } else {
+        kernel_->SignalInit(sig);
+      }
+    }
+  }).detach();
+  int kill_sig = 0;
+  {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(
+        +[](Sandbox* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+          return s->start_requested_ || s->kill_before_start_ != 0;
+        },
+        this));
+    kill_sig = kill_before_start_;
+    if (kill_sig == 0) phase_ = Phase::kRunning;
+  }
+  if (kill_sig != 0) {
+    unlink(ControlSocketPath(root_, id_).c_str());
+    Shutdown();
+    DieOfSignal(kill_sig);
+  }
+  int status = kernel_->Run();
+  {
+    absl::MutexLock l(&mu_);
+    phase_ = Phase::kStopped;
+    exit_status_ = status;
+  }
+  // Waiters are answered before the process goes.
+  unlink(ControlSocketPath(root_, id_).c_str());
+  usleep(1000);
+  return status;
+}
+
+}  // namespace
+
+int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args) {
+  auto parsed = ParseFlags(args, {{"bundle", true}, {"sync-fd", true}, {"preserve-fds", true}});
+  if (!parsed.ok() || parsed->positional.size() != 1) {
+    std::fprintf(stderr, "runsc boot: usage: runsc boot --bundle DIR --sync-fd N ID\n");
+    return 2;
+  }
+  std::string id = parsed->positional[0];
+  int sync_fd = std::atoi(parsed->Get("sync-fd").value_or("-1").c_str());
+  int preserve = std::atoi(parsed->Get("preserve-fds").value_or("0").c_str());
+  // Runtime logs never go to the container's stdio.
+  if (!g.debug_log.empty()) {
+    util::SetLogFile(g.debug_log);
+  } else if (!g.log.empty()) {
+    util::SetLogFile(g.log);
+    util::SetLogJson(g.log_format == "json");
+  } else {
+    util::SetLogFile("/dev/null");
+  }
+  util::SetDebugLogging(g.debug);
+  auto report = [&](const absl::Status& s) {
+    std::string msg = s.ok() ? "ok" : std::string(s.message());
+    if (sync_fd >= 0) {
+      (void)!write(sync_fd, msg.data(), msg.size());
+      close(sync_fd);
+      sync_fd = -1;
+    }
+  };
+  // Out of the caller's session: signals for its terminal or process group
+  // are not the sandbox's.
+  setsid();
+  // The kernel's host threads must not take the signals forwarded below.
+  sigset_t forwarded;
+  sigemptyset(&forwarded);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) {
+    sigaddset(&forwarded, s);
+  }
+  pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+
+  auto bundle = LoadBundle(parsed->Get("bundle").value_or("."));
+  if (!bundle.ok()) {
+    report(bundle.status());
+    return 1;
+  }
+  Sandbox sandbox(g.root, id);
+  absl::Status s = sandbox.Setup(g, *bundle, preserve);
+  if (s.ok()) s = sandbox.Listen();
+  for (int i = 0; i < preserve; ++i) close(3 + i);
+  report(s);
+  if (!s.ok()) return 1;
+  int status = sandbox.Serve();
+  sandbox.Shutdown();
+  if (WIFSIGNALED(status)) DieOfSignal(WTERMSIG(status));
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+}  // namespace runsc

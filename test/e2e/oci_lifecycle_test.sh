@@ -1,0 +1,427 @@
+#!/bin/bash
+# End-to-end checks of the runc-compatible OCI lifecycle, driving runsc by
+# hand as containerd's shim and people do: create, state, start, state,
+# kill, state, delete; run; exec; ps; pause/resume; update; wait; events;
+# hooks; --preserve-fds; --console-socket; and bad input (malformed
+# config.json, missing rootfs, unknown ids, a killed sandbox or gofer) that
+# must give a clear error and leave nothing behind.
+#
+#   oci_lifecycle_test.sh RUNSC
+#
+# Each check prints "PASS name" or "FAIL name: why"; the last line counts
+# them and the exit status is non-zero if any failed.
+set -u
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 RUNSC" >&2
+  exit 2
+fi
+runsc=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+export LC_ALL=C
+
+passed=0
+failed=0
+tmp=$(mktemp -d)
+root=$tmp/state
+log=$tmp/log.json
+bundle=$tmp/bundle
+rc=0
+
+cleanup() {
+  # Nothing may outlive the test: every container is force-deleted.
+  for id in $("$runsc" --root "$root" list -q 2>/dev/null); do
+    "$runsc" --root "$root" delete --force "$id" >/dev/null 2>&1
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+pass() {
+  echo "PASS $1"
+  passed=$((passed + 1))
+}
+
+fail() {
+  echo "FAIL $1: $2"
+  echo "  exit status: $rc"
+  echo "  stdout: $(head -c 2000 "$tmp/out" | sed 's/^/    /')"
+  echo "  stderr: $(head -c 2000 "$tmp/err" | sed 's/^/    /')"
+  failed=$((failed + 1))
+}
+
+# r ARGS...: runs runsc with the test's --root and --log, output to tmp/out and tmp/err.
+r() {
+  timeout 60 "$runsc" --root "$root" --log "$log" --log-format json "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  return $rc
+}
+
+# status ID: the container's status as `runsc state` reports it.
+status() {
+  timeout 60 "$runsc" --root "$root" state "$1" 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null
+}
+
+# spec ARGS...: writes the bundle's config.json running ARGS.
+spec() {
+  python3 - "$bundle/config.json" "$@" <<'EOF'
+import json, sys
+path, args = sys.argv[1], sys.argv[2:]
+spec = {
+  "ociVersion": "1.0.2",
+  "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "args": args,
+              "env": ["PATH=/bin:/usr/bin", "HOME=/root"], "cwd": "/"},
+  "root": {"path": "rootfs", "readonly": False},
+  "hostname": "lifecycle",
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
+             {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["ro"]},
+             {"destination": "/run", "type": "tmpfs", "source": "tmpfs"}],
+  "annotations": {"org.example.test": "yes"},
+  "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "ipc"},
+                           {"type": "uts"}, {"type": "network"}]},
+}
+json.dump(spec, open(path, "w"), indent=1)
+EOF
+}
+
+# wait_status ID WANT: polls until the status is WANT (5 s at most).
+wait_status() {
+  for _ in $(seq 100); do
+    [[ $(status "$1") == "$2" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+mkdir -p "$bundle"
+bash "$here/make_busybox_root.sh" "$bundle/rootfs" >/dev/null || { echo "FAIL setup"; exit 1; }
+
+# --- create, state, start, state, kill, state, delete ---
+spec /bin/sh -c 'trap "echo term; exit 3" TERM; echo started; while :; do sleep 0.05; done'
+# The container's stdio is create's: its own file here.
+timeout 60 "$runsc" --root "$root" --log "$log" --log-format json create --bundle "$bundle" \
+  --pid-file "$bundle/init.pid" c1 </dev/null >"$tmp/c1.out" 2>&1
+rc=$?
+pidfile=$(cat "$bundle/init.pid" 2>/dev/null)
+if [[ $rc -eq 0 && $pidfile =~ ^[0-9]+$ && $(wc -c <"$bundle/init.pid") -eq ${#pidfile} ]]; then
+  pass "create writes the bare pid"
+else
+  fail "create" "pid file '$pidfile'"
+fi
+if [[ $(status c1) == created ]]; then pass "state: created"; else fail "state created" "$(status c1)"; fi
+r state c1
+if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["id"]=="c1" and s["pid"]==int(sys.argv[2]) and s["bundle"] and s["annotations"]["org.example.test"]=="yes" and s["ociVersion"]' "$tmp/out" "$pidfile"; then
+  pass "state JSON fields"
+else
+  fail "state JSON" "fields"
+fi
+r create --bundle "$bundle" c1
+if [[ $rc -ne 0 ]] && grep -q "already exists" "$tmp/err"; then pass "create: duplicate id refused"; else fail "duplicate id" "rc $rc"; fi
+r start c1
+if [[ $rc -eq 0 ]] && wait_status c1 running; then pass "start: running"; else fail "start" "$(status c1)"; fi
+r start c1
+if [[ $rc -ne 0 ]]; then pass "start twice refused"; else fail "start twice" "accepted"; fi
+for _ in $(seq 100); do grep -q started "$tmp/c1.out" && break; sleep 0.05; done
+r list --format json
+if python3 -c 'import json,sys; l=json.load(open(sys.argv[1])); assert [c["id"] for c in l]==["c1"] and l[0]["status"]=="running"' "$tmp/out"; then
+  pass "list --format json"
+else
+  fail "list" "json"
+fi
+r kill c1 TERM
+if [[ $rc -eq 0 ]] && wait_status c1 stopped; then pass "kill TERM: stopped"; else fail "kill" "$(status c1)"; fi
+if grep -q term "$tmp/c1.out"; then pass "the container's trap ran"; else fail "trap" "$(cat "$tmp/c1.out")"; fi
+r kill c1 KILL
+if [[ $rc -ne 0 ]] && grep -q "container not running" "$tmp/err"; then
+  pass "kill of a stopped container: not running"
+else
+  fail "kill stopped" "rc $rc"
+fi
+if grep '"level":"error"' "$log" | tail -1 | grep -q "container not running"; then
+  pass "errors go to --log as JSON"
+else
+  fail "json log" "$(tail -2 "$log")"
+fi
+r delete c1
+if [[ $rc -eq 0 && ! -e $root/c1 ]]; then pass "delete removes the state"; else fail "delete" "rc $rc"; fi
+r delete c1
+if [[ $rc -ne 0 ]] && grep -q "does not exist" "$tmp/err"; then pass "delete unknown: error"; else fail "delete unknown" "rc $rc"; fi
+r delete --force c1
+if [[ $rc -eq 0 ]]; then pass "delete --force unknown: exit 0"; else fail "delete --force unknown" "rc $rc"; fi
+
+# --- the sandbox process carries the container's exit status ---
+spec /bin/sh -c 'exit 7'
+r create --bundle "$bundle" c2 </dev/null
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/c2/state.json")
+r start c2
+wait_status c2 stopped
+r delete c2
+if [[ $rc -eq 0 ]]; then pass "exited container deleted"; else fail "delete exited" "rc $rc"; fi
+# run: the foreground form exits with the status, 128+N for a signal.
+spec /bin/sh -c 'echo out; echo err >&2; exit 7'
+(cd "$bundle" && timeout 60 "$runsc" --root "$root" run c3 >"$tmp/out" 2>"$tmp/err" </dev/null)
+rc=$?
+if [[ $rc -eq 7 && $(cat "$tmp/out") == out && $(cat "$tmp/err") == err && ! -e $root/c3 ]]; then
+  pass "run: output, status 7, cleaned up"
+else
+  fail "run" "status"
+fi
+spec /bin/sh -c 'kill -KILL $$'
+(cd "$bundle" && timeout 60 "$runsc" --root "$root" run c4 >"$tmp/out" 2>"$tmp/err" </dev/null)
+rc=$?
+if [[ $rc -eq 137 ]]; then pass "run: killed by SIGKILL is 137"; else fail "run sigkill" "rc $rc"; fi
+# A subreaper that reaps the sandbox (containerd's shim) sees the
+# container's own status: an exit code, or death by the same signal.
+reap() {
+  python3 - "$runsc" "$root" "$bundle" "$1" <<'EOF'
+import ctypes, os, subprocess, sys
+runsc, root, bundle, cid = sys.argv[1:]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.run([runsc, "--root", root, "create", "--bundle", bundle, "--pid-file",
+                bundle + "/reap.pid", cid], check=True, stdin=subprocess.DEVNULL)
+pid = int(open(bundle + "/reap.pid").read())
+subprocess.run([runsc, "--root", root, "start", cid], check=True)
+_, status = os.waitpid(pid, 0)
+print(("exit %d" % os.WEXITSTATUS(status)) if os.WIFEXITED(status) else ("signal %d" % os.WTERMSIG(status)))
+EOF
+}
+spec /bin/sh -c 'exit 7'
+out=$(reap c5)
+[[ $out == "exit 7" ]] && pass "the reaper sees exit 7" || fail "reap exit" "$out"
+r delete c5
+spec /bin/sh -c 'kill -TERM $$; sleep 5'
+out=$(reap c5)
+[[ $out == "signal 15" ]] && pass "the reaper sees death by SIGTERM" || fail "reap signal" "$out"
+r delete c5
+
+# --- kill before start: the sandbox dies of the signal ---
+spec /bin/sh -c 'echo never'
+r create --bundle "$bundle" c6 </dev/null
+r kill c6 KILL
+if [[ $rc -eq 0 ]] && wait_status c6 stopped; then pass "kill of a created container"; else fail "kill created" "$(status c6)"; fi
+r delete c6
+[[ ! -e $root/c6 ]] && pass "delete after kill" || fail "delete after kill" "state left"
+
+# --- exec, ps, pause/resume, wait, update, events ---
+spec /bin/sh -c 'while :; do sleep 0.05; done'
+r create --bundle "$bundle" c7 </dev/null
+r start c7
+wait_status c7 running
+r exec c7 /bin/sh -c 'echo exec-out; hostname; exit 5'
+if [[ $rc -eq 5 && $(head -1 "$tmp/out") == exec-out && $(sed -n 2p "$tmp/out") == lifecycle ]]; then
+  pass "exec: output, hostname, status"
+else
+  fail "exec" "rc $rc"
+fi
+cat >"$tmp/process.json" <<'EOF'
+{"args": ["/bin/sh", "-c", "echo $FOO; exit 4"], "env": ["FOO=from-process-file"], "cwd": "/tmp",
+ "user": {"uid": 0, "gid": 0}}
+EOF
+r exec --process "$tmp/process.json" c7
+if [[ $rc -eq 4 && $(cat "$tmp/out") == from-process-file ]]; then pass "exec --process"; else fail "exec --process" "rc $rc"; fi
+r exec --detach --pid-file "$tmp/e.pid" c7 /bin/sleep 30
+epid=$(cat "$tmp/e.pid" 2>/dev/null)
+if [[ $rc -eq 0 && $epid =~ ^[0-9]+$ ]] && kill -0 "$epid" 2>/dev/null; then
+  pass "exec --detach writes a live pid"
+else
+  fail "exec --detach" "pid '$epid'"
+fi
+r ps --format json c7
+if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert 1 in p and len(p)>=3, p' "$tmp/out"; then
+  pass "ps --format json"
+else
+  fail "ps" "$(cat "$tmp/out")"
+fi
+r pause c7
+if [[ $rc -eq 0 && $(status c7) == paused ]]; then pass "pause"; else fail "pause" "$(status c7)"; fi
+r pause c7
+[[ $rc -ne 0 ]] && pass "pause twice refused" || fail "pause twice" "accepted"
+r resume c7
+if [[ $rc -eq 0 && $(status c7) == running ]]; then pass "resume"; else fail "resume" "$(status c7)"; fi
+r exec c7 /bin/true
+[[ $rc -eq 0 ]] && pass "exec after resume" || fail "exec after resume" "rc $rc"
+echo '{"memory":{"limit":268435456},"pids":{"limit":200},"cpu":{"shares":512}}' >"$tmp/res.json"
+r update --resources - c7 <"$tmp/res.json"
+cg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cgroups_path"])' "$root/c7/state.json")
+if [[ $rc -eq 0 ]]; then
+  if [[ -f /sys/fs/cgroup/memory$cg/memory.limit_in_bytes ]]; then
+    [[ $(cat /sys/fs/cgroup/memory$cg/memory.limit_in_bytes) == 268435456 ]] &&
+      pass "update: memory limit applied (v1)" || fail "update" "limit not applied"
+  elif [[ -f /sys/fs/cgroup$cg/memory.max ]]; then
+    [[ $(cat /sys/fs/cgroup$cg/memory.max) == 268435456 ]] &&
+      pass "update: memory limit applied (v2)" || fail "update" "limit not applied"
+  else
+    pass "update accepted (no memory controller)"
+  fi
+else
+  fail "update" "rc $rc"
+fi
+r events --stats c7
+if python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).readline()); assert e["type"]=="stats" and e["id"]=="c7"' "$tmp/out"; then
+  pass "events --stats"
+else
+  fail "events" "$(cat "$tmp/out")"
+fi
+(timeout 60 "$runsc" --root "$root" wait c7 >"$tmp/wait.out" 2>&1) &
+waiter=$!
+sleep 0.2
+r kill --all c7 KILL
+wait $waiter
+if python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); assert w["exitStatus"]==137, w' "$tmp/wait.out"; then
+  pass "wait reports the exit status"
+else
+  fail "wait" "$(cat "$tmp/wait.out")"
+fi
+for _ in $(seq 100); do kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
+if ! kill -0 "$epid" 2>/dev/null; then pass "detached exec ends with the container"; else fail "exec end" "$epid alive"; fi
+r delete c7
+if [[ ! -e $root/c7 && ! -d /sys/fs/cgroup/memory$cg && ! -d /sys/fs/cgroup$cg ]]; then
+  pass "delete removes the cgroup"
+else
+  fail "delete cgroup" "left behind"
+fi
+
+# --- hooks, --preserve-fds, delete --force of a running container ---
+python3 - "$bundle/config.json" "$tmp" <<'EOF'
+import json, sys
+path, tmp = sys.argv[1:]
+spec = json.load(open(path))
+spec["process"]["args"] = ["/bin/sh", "-c", "cat <&3; sleep 30"]
+spec["hooks"] = {
+  "prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > " + tmp + "/prestart.json"]}],
+  "poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "echo poststart > " + tmp + "/poststart"]}],
+  "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "echo poststop > " + tmp + "/poststop"]}],
+}
+json.dump(spec, open(path, "w"))
+EOF
+echo preserved-fd-content >"$tmp/fd3"
+r create --bundle "$bundle" --preserve-fds 1 c8 3<"$tmp/fd3" </dev/null
+if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["id"]=="c8" and s["status"]=="created"' "$tmp/prestart.json"; then
+  pass "prestart hook gets the state"
+else
+  fail "prestart" "no state"
+fi
+r start c8
+[[ -f $tmp/poststart ]] && pass "poststart hook" || fail "poststart" "not run"
+r delete c8
+[[ $rc -ne 0 ]] && grep -q "not stopped" "$tmp/err" && pass "delete of a running container refused" ||
+  fail "delete running" "rc $rc"
+r delete --force c8
+if [[ $rc -eq 0 && ! -e $root/c8 && -f $tmp/poststop ]]; then pass "delete --force, poststop hook"; else fail "delete --force" "rc $rc"; fi
+
+# --- the container's stdio and --preserve-fds ---
+spec /bin/sh -c 'cat <&3; read line; echo "got $line"'
+(cd "$bundle" && echo input-line | timeout 60 "$runsc" --root "$root" run --preserve-fds 1 c9 3<"$tmp/fd3" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+if [[ $rc -eq 0 && $(head -1 "$tmp/out") == preserved-fd-content && $(sed -n 2p "$tmp/out") == "got input-line" ]]; then
+  pass "stdin and --preserve-fds reach the container"
+else
+  fail "preserve-fds" "rc $rc"
+fi
+
+# --- --console-socket: the pty master goes to the caller ---
+python3 - "$bundle/config.json" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["process"]["terminal"] = True
+spec["process"]["args"] = ["/bin/sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty"]
+json.dump(spec, open(sys.argv[1], "w"))
+EOF
+python3 - "$runsc" "$root" "$bundle" "$tmp" >"$tmp/out" 2>"$tmp/err" <<'EOF'
+import array, os, socket, subprocess, sys, time
+runsc, root, bundle, tmp = sys.argv[1:]
+path = tmp + "/console.sock"
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+p = subprocess.Popen([runsc, "--root", root, "create", "--bundle", bundle, "--console-socket", path, "c10"])
+conn, _ = srv.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 1024, 1)
+assert p.wait() == 0
+subprocess.run([runsc, "--root", root, "start", "c10"], check=True)
+out = b""
+deadline = time.time() + 20
+while b"is-a-tty" not in out and time.time() < deadline:
+    try:
+        chunk = os.read(fds[0], 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+print(out.decode(errors="replace").strip())
+EOF
+if grep -q is-a-tty "$tmp/out"; then pass "console socket: the container's stdio is a terminal"; else fail "console" "no tty"; fi
+r delete --force c10
+
+# --- bad input: clear errors, nothing left behind ---
+mkdir -p "$tmp/bad"
+echo '{"ociVersion": "1.0.2", "root": {"path": "' "$bundle/rootfs" '"}, "process": {"args": ["sh", 3], "cwd": "/"}}' | tr -d ' ' >"$tmp/bad/config.json"
+r create --bundle "$tmp/bad" b1
+if [[ $rc -ne 0 ]] && grep -q 'process.args\[1\]' "$tmp/err" && [[ ! -e $root/b1 ]]; then
+  pass "malformed config.json names the field"
+else
+  fail "malformed" "rc $rc"
+fi
+echo '{not json' >"$tmp/bad/config.json"
+r create --bundle "$tmp/bad" b2
+[[ $rc -ne 0 && ! -e $root/b2 ]] && grep -q "not valid JSON" "$tmp/err" && pass "invalid JSON refused" ||
+  fail "invalid json" "rc $rc"
+echo '{"ociVersion": "1.0.2", "root": {"path": "/nonexistent-rootfs"}, "process": {"args": ["sh"], "cwd": "/"}}' >"$tmp/bad/config.json"
+r create --bundle "$tmp/bad" b3
+[[ $rc -ne 0 && ! -e $root/b3 ]] && grep -q "nonexistent-rootfs" "$tmp/err" && pass "missing rootfs refused" ||
+  fail "missing rootfs" "rc $rc"
+r create --bundle "$tmp/no-such-bundle" b4
+[[ $rc -ne 0 && ! -e $root/b4 ]] && grep -q "does not exist" "$tmp/err" && pass "missing bundle refused" ||
+  fail "missing bundle" "rc $rc"
+spec /no/such/program
+r create --bundle "$bundle" b5
+[[ $rc -ne 0 && ! -e $root/b5 ]] && grep -q "/no/such/program" "$tmp/err" && pass "missing program refused at create" ||
+  fail "missing program" "rc $rc"
+r create --bundle "$bundle" "../evil"
+[[ $rc -ne 0 ]] && grep -q "invalid container id" "$tmp/err" && pass "bad id refused" || fail "bad id" "rc $rc"
+r state nope
+[[ $rc -ne 0 ]] && grep -q "does not exist" "$tmp/err" && pass "state of an unknown id" || fail "unknown state" "rc $rc"
+
+# --- a killed sandbox or gofer: reported stopped, delete cleans up ---
+spec /bin/sh -c 'while :; do sleep 0.05; done'
+r create --bundle "$bundle" k1 </dev/null
+r start k1
+wait_status k1 running
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/k1/state.json")
+kill -KILL "$sandbox"
+if wait_status k1 stopped; then pass "killed sandbox: stopped"; else fail "killed sandbox" "$(status k1)"; fi
+r delete k1
+[[ $rc -eq 0 && ! -e $root/k1 ]] && pass "killed sandbox: deleted" || fail "delete killed" "rc $rc"
+spec /bin/sh -c 'while :; do ls / >/dev/null; sleep 0.05; done'
+r create --bundle "$bundle" k2 </dev/null
+r start k2
+wait_status k2 running
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/k2/state.json")
+gofer=$(pgrep -P "$sandbox" | head -1)
+if [[ -n $gofer ]]; then
+  kill -KILL "$gofer"
+  sleep 0.5
+  st=$(status k2)
+  if [[ $st == running || $st == stopped ]]; then pass "killed gofer: sandbox still answers ($st)"; else fail "killed gofer" "$st"; fi
+else
+  fail "killed gofer" "no gofer child of $sandbox"
+fi
+r delete --force k2
+[[ $rc -eq 0 && ! -e $root/k2 ]] && pass "killed gofer: deleted" || fail "delete after gofer" "rc $rc"
+sleep 0.2
+if ! pgrep -f "$root" >/dev/null; then pass "no process left behind"; else fail "leftovers" "$(pgrep -af "$root")"; fi
+
+# --- spec, features ---
+mkdir -p "$tmp/specdir"
+r spec --bundle "$tmp/specdir"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["root"]["path"]=="rootfs"' "$tmp/specdir/config.json" &&
+  pass "spec writes a config.json" || fail "spec" "rc $rc"
+r features
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert "ociVersionMax" in f' "$tmp/out" &&
+  pass "features" || fail "features" "rc $rc"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
