@@ -14,7 +14,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -116,6 +118,10 @@ class Sandbox {
   bool start_requested_ ABSL_GUARDED_BY(mu_) = false;
   int kill_before_start_ ABSL_GUARDED_BY(mu_) = 0;
   int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
+  // Host pids standing for guest processes (ps --format json reports
+  // these, as the shim matches them with its pid files): the sandbox for
+  // the first process, each exec's runsc process for what it started.
+  std::map<int, int> host_pids_ ABSL_GUARDED_BY(mu_);
 };
 
 absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_fds) {
@@ -261,19 +267,29 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
         return {{"ok", true}};
       }
     }
+    // As runc's kill from the host: the container's init only takes the
+    // signals it handles, and SIGKILL.
     if (all) {
-      for (auto* tg : kernel_->LiveProcesses()) {
-        abi_linux::Siginfo info{};
-        info.si_signo = sig;
-        info.si_code = abi_linux::kSI_USER;
-        tg->SendSignal(info);
-      }
+      kernel_->SignalAll(sig, /*from_parent_namespace=*/true);
     } else {
-      kernel_->SignalInit(sig);
+      kernel_->SignalInit(sig, /*from_parent_namespace=*/true);
     }
     return {{"ok", true}};
   }
+  if (cmd == "host-pid") {
+    absl::MutexLock l(&mu_);
+    int pid = req.value("pid", 0);
+    if (kernel_->ThreadGroupByPid(pid) == nullptr) return {{"error", "no such process"}};
+    host_pids_[pid] = req.value("host_pid", 0);
+    return {{"ok", true}};
+  }
   if (cmd == "ps") {
+    std::map<int, int> host_pids;
+    {
+      absl::MutexLock l(&mu_);
+      host_pids = host_pids_;
+    }
+    host_pids[1] = getpid();
     json procs = json::array();
     for (auto* tg : kernel_->ThreadGroups()) {
       if (kernel_->IsZombie(*tg)) continue;
@@ -283,6 +299,9 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
                        {"ppid", tg->parent() ? tg->parent()->pid() : 0},
                        {"uid", tg->creds().ruid},
                        {"comm", comm}});
+      if (auto it = host_pids.find(tg->pid()); it != host_pids.end()) {
+        procs.back()["host_pid"] = it->second;
+      }
     }
     return {{"processes", procs}};
   }
@@ -320,10 +339,20 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
   if (!p.ok()) return {{"error", std::string(p.status().message())}};
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(*p);
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
-  auto task = kernel_->CreateProcess(pa, [conn](int wait_status) {
+  auto guest_pid = std::make_shared<std::atomic<int>>(0);
+  auto task = kernel_->CreateProcess(pa, [this, conn, guest_pid](int wait_status) {
+    {
+      absl::MutexLock l(&mu_);
+      host_pids_.erase(guest_pid->load());
+    }
     (void)SendMessage(conn->get(), {{"exit_status", wait_status}});
   });
   if (!task.ok()) return {{"error", std::string(task.status().message())}};
+  guest_pid->store((*task)->tid());
+  if (int host = req.value("host_pid", 0); host > 0) {
+    absl::MutexLock l(&mu_);
+    host_pids_[(*task)->tid()] = host;
+  }
   if (p->no_new_privileges) (*task)->thread_group().no_new_privs.store(true);
   return {{"pid", (*task)->tid()}};
 }
@@ -342,7 +371,7 @@ int Sandbox::Serve() {
       if (phase_ == Phase::kCreated && !start_requested_) {
         if (!DefaultIgnored(sig)) kill_before_start_ = sig;
       } else {
-        kernel_->SignalInit(sig);
+        kernel_->SignalInit(sig, /*from_parent_namespace=*/true);
       }
     }
   }).detach();

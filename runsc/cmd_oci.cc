@@ -247,8 +247,13 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
     }
     ASSIGN_OR_RETURN(replica, OpenConsole(o.console_socket));
   }
-  if (mkdir(g.root.c_str(), 0711) != 0 && errno != EEXIST) {
-    return util::LastErrnoStatus("make state directory " + g.root);
+  // --root and its parents, as runc makes them.
+  for (size_t slash = 1; slash != std::string::npos;) {
+    slash = g.root.find('/', slash + 1);
+    std::string part = g.root.substr(0, slash);
+    if (mkdir(part.c_str(), 0711) != 0 && errno != EEXIST) {
+      return util::LastErrnoStatus("make state directory " + part);
+    }
   }
   std::string dir = ContainerDir(g.root, id);
   if (mkdir(dir.c_str(), 0711) != 0) {
@@ -599,13 +604,17 @@ int CmdPs(const GlobalFlags& g, const std::vector<std::string>& args) {
   const json& procs = (*r)["processes"];
   if (format == "json") {
     json pids = json::array();
-    for (const auto& pr : procs) pids.push_back(pr["pid"]);
+    // Host pids where a process has one (the first process: the sandbox;
+    // an exec'd one: its runsc exec), as the shim matches them with its
+    // pid files; the sandbox's own pid otherwise.
+    for (const auto& pr : procs) pids.push_back(pr.contains("host_pid") ? pr["host_pid"] : pr["pid"]);
     std::printf("%s\n", pids.dump().c_str());
   } else if (format == "table") {
-    std::printf("%-8s %-8s %-8s %s\n", "UID", "PID", "PPID", "CMD");
+    std::printf("%-8s %-8s %-8s %-8s %s\n", "UID", "PID", "PPID", "HOSTPID", "CMD");
     for (const auto& pr : procs) {
-      std::printf("%-8u %-8d %-8d %s\n", pr["uid"].get<uint32_t>(), pr["pid"].get<int>(),
-                  pr["ppid"].get<int>(), pr["comm"].get<std::string>().c_str());
+      std::string host = pr.contains("host_pid") ? std::to_string(pr["host_pid"].get<int>()) : "-";
+      std::printf("%-8u %-8d %-8d %-8s %s\n", pr["uid"].get<uint32_t>(), pr["pid"].get<int>(),
+                  pr["ppid"].get<int>(), host.c_str(), pr["comm"].get<std::string>().c_str());
     }
   } else {
     return Fail(g, "--format must be table or json, not " + format);
@@ -785,7 +794,9 @@ int CmdExec(const GlobalFlags& g, const std::vector<std::string>& args) {
   if (!SandboxAlive(*st)) return Fail(g, "cannot exec in container \"" + id + "\": it is not running");
   auto conn = ConnectControl(g.root, id);
   if (!conn.ok()) return Fail(g, conn.status());
-  if (absl::Status s = SendMessage(conn->get(), {{"cmd", "exec"}, {"process", process}}, stdio);
+  json req = {{"cmd", "exec"}, {"process", process}};
+  if (!detach) req["host_pid"] = getpid();
+  if (absl::Status s = SendMessage(conn->get(), req, stdio);
       !s.ok()) {
     return Fail(g, s);
   }
@@ -807,6 +818,8 @@ int CmdExec(const GlobalFlags& g, const std::vector<std::string>& args) {
       if (!done.ok()) _exit(137);  // the sandbox went away: the process was killed with it
       ExitLike((*done)["exit_status"].get<int>());
     }
+    (void)ControlCall(g.root, id,
+                      {{"cmd", "host-pid"}, {"pid", (*reply)["pid"]}, {"host_pid", child}});
     if (!pid_file.empty()) {
       if (absl::Status s = WriteFileAtomic(pid_file, std::to_string(child)); !s.ok()) {
         kill(child, SIGKILL);

@@ -250,17 +250,45 @@ void Kernel::WaitWhilePaused(Task& t) {
       &arg));
 }
 
-void Kernel::SignalInit(int sig) {
+namespace {
+
+// A pid namespace's init ignores, from an ancestor namespace, every signal
+// it has no handler for but SIGKILL and SIGSTOP.
+bool InitIgnores(ThreadGroup& init, int sig) {
+  if (sig == abi_linux::kSIGKILL || sig == abi_linux::kSIGSTOP) return false;
+  return init.sigaction(sig).handler == abi_linux::kSIG_DFL;
+}
+
+void SendFromOutside(ThreadGroup& tg, int sig) {
+  abi_linux::Siginfo info{};
+  info.si_signo = sig;
+  info.si_code = abi_linux::kSI_USER;  // from outside the sandbox: pid 0
+  tg.SendSignal(info);
+}
+
+}  // namespace
+
+void Kernel::SignalInit(int sig, bool from_parent_namespace) {
   ThreadGroup* init;
   {
     absl::MutexLock l(&mu_);
     if (init_exited_ || init_ == nullptr) return;
     init = init_;
   }
-  abi_linux::Siginfo info{};
-  info.si_signo = sig;
-  info.si_code = abi_linux::kSI_USER;  // from outside the sandbox: pid 0
-  init->SendSignal(info);
+  if (from_parent_namespace && InitIgnores(*init, sig)) return;
+  SendFromOutside(*init, sig);
+}
+
+void Kernel::SignalAll(int sig, bool from_parent_namespace) {
+  ThreadGroup* init;
+  {
+    absl::MutexLock l(&mu_);
+    init = init_;
+  }
+  for (ThreadGroup* tg : LiveProcesses()) {
+    if (from_parent_namespace && tg == init && InitIgnores(*tg, sig)) continue;
+    SendFromOutside(*tg, sig);
+  }
 }
 
 Task* Kernel::TaskByTid(int tid) {

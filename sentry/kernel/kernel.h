@@ -92,8 +92,12 @@ class Kernel {
   // Called by a task before it enters the guest: blocks while paused.
   void WaitWhilePaused(Task& t);
   // Sends `sig` to the init process from outside (runsc forwarding a
-  // signal it received).
-  void SignalInit(int sig);
+  // signal it received). With `from_parent_namespace`, Linux's rule for a
+  // pid namespace's init holds: a signal it has no handler for is dropped,
+  // except SIGKILL and SIGSTOP (runsc kill, as runc's kill from the host).
+  void SignalInit(int sig, bool from_parent_namespace = false);
+  // The same for every live process (runsc kill --all).
+  void SignalAll(int sig, bool from_parent_namespace = false);
 
   platform::Platform& platform() { return *platform_; }
   // The file system tree (the mount namespace) every task sees.

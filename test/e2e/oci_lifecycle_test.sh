@@ -168,21 +168,27 @@ if [[ $rc -eq 7 && $(cat "$tmp/out") == out && $(cat "$tmp/err") == err && ! -e 
 else
   fail "run" "status"
 fi
-spec /bin/sh -c 'kill -KILL $$'
-(cd "$bundle" && timeout 60 "$runsc" --root "$root" run c4 >"$tmp/out" 2>"$tmp/err" </dev/null)
+spec /bin/sh -c 'sleep 30'
+(cd "$bundle" && timeout 60 "$runsc" --root "$root" run c4 >"$tmp/out" 2>"$tmp/err" </dev/null) &
+runner=$!
+wait_status c4 running
+r kill c4 KILL
+wait $runner
 rc=$?
 if [[ $rc -eq 137 ]]; then pass "run: killed by SIGKILL is 137"; else fail "run sigkill" "rc $rc"; fi
 # A subreaper that reaps the sandbox (containerd's shim) sees the
 # container's own status: an exit code, or death by the same signal.
 reap() {
-  python3 - "$runsc" "$root" "$bundle" "$1" <<'EOF'
+  python3 - "$runsc" "$root" "$bundle" "$@" <<'EOF'
 import ctypes, os, subprocess, sys
-runsc, root, bundle, cid = sys.argv[1:]
+runsc, root, bundle, cid = sys.argv[1:5]
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 subprocess.run([runsc, "--root", root, "create", "--bundle", bundle, "--pid-file",
                 bundle + "/reap.pid", cid], check=True, stdin=subprocess.DEVNULL)
 pid = int(open(bundle + "/reap.pid").read())
 subprocess.run([runsc, "--root", root, "start", cid], check=True)
+if len(sys.argv) > 5:
+    subprocess.run([runsc, "--root", root, "kill", cid, sys.argv[5]], check=True)
 _, status = os.waitpid(pid, 0)
 print(("exit %d" % os.WEXITSTATUS(status)) if os.WIFEXITED(status) else ("signal %d" % os.WTERMSIG(status)))
 EOF
@@ -191,9 +197,15 @@ spec /bin/sh -c 'exit 7'
 out=$(reap c5)
 [[ $out == "exit 7" ]] && pass "the reaper sees exit 7" || fail "reap exit" "$out"
 r delete c5
-spec /bin/sh -c 'kill -TERM $$; sleep 5'
-out=$(reap c5)
-[[ $out == "signal 15" ]] && pass "the reaper sees death by SIGTERM" || fail "reap signal" "$out"
+spec /bin/sh -c 'sleep 30'
+out=$(reap c5 KILL)
+[[ $out == "signal 9" ]] && pass "the reaper sees death by SIGKILL" || fail "reap signal" "$out"
+r delete c5
+# A pid namespace's init ignores signals from outside it has no handler
+# for (SIGKILL aside), as under runc.
+spec /bin/sh -c 'sleep 0.5; exit 4'
+out=$(reap c5 TERM)
+[[ $out == "exit 4" ]] && pass "a handler-less init ignores SIGTERM from outside" || fail "init ignores" "$out"
 r delete c5
 
 # --- kill before start: the sandbox dies of the signal ---
@@ -228,12 +240,17 @@ if [[ $rc -eq 0 && $epid =~ ^[0-9]+$ ]] && kill -0 "$epid" 2>/dev/null; then
 else
   fail "exec --detach" "pid '$epid'"
 fi
+# ps --format json gives host pids where a process has one: the sandbox for
+# the first process, the exec's pid-file process for an exec.
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/c7/state.json")
 r ps --format json c7
-if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert 1 in p and len(p)>=3, p' "$tmp/out"; then
+if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert int(sys.argv[2]) in p and int(sys.argv[3]) in p and len(p)>=3, p' "$tmp/out" "$sandbox" "$epid"; then
   pass "ps --format json"
 else
   fail "ps" "$(cat "$tmp/out")"
 fi
+r ps c7
+if grep -q "sleep" "$tmp/out" && awk '$2 == 1' "$tmp/out" | grep -q sh; then pass "ps table"; else fail "ps table" "$(cat "$tmp/out")"; fi
 r pause c7
 if [[ $rc -eq 0 && $(status c7) == paused ]]; then pass "pause"; else fail "pause" "$(status c7)"; fi
 r pause c7
