@@ -174,14 +174,20 @@ absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_
   cfg.hostname = spec.hostname.empty() ? id_.substr(0, 63) : spec.hostname;
   if (!spec.domainname.empty()) cfg.domainname = spec.domainname;
   if (g.strace) sentry::strace::Enable(cfg);
+  absl::Time t0 = absl::Now();
   ASSIGN_OR_RETURN(kernel_, Kernel::Create(cfg));
+  absl::Time t1 = absl::Now();
   ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(*kernel_, rootfs));
   fs_ = std::move(fs);
+  absl::Time t2 = absl::Now();
 
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(spec.process);
   for (int i = 0; i < preserve_fds; ++i) pa.extra_fds.push_back(3 + i);
   ASSIGN_OR_RETURN(sentry::kernel::Task * init, kernel_->CreateInitProcess(pa));
   if (spec.process.no_new_privileges) init->thread_group().no_new_privs.store(true);
+  SK_DLOG << "sandbox set-up: kernel " << absl::FormatDuration(t1 - t0) << ", file systems "
+          << absl::FormatDuration(t2 - t1) << ", first process "
+          << absl::FormatDuration(absl::Now() - t2);
   return absl::OkStatus();
 }
 
@@ -432,6 +438,7 @@ int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args) {
       sync_fd = -1;
     }
   };
+  prctl(PR_SET_NAME, "runsc-sandbox");
   // Out of the caller's session: signals for its terminal or process group
   // are not the sandbox's.
   setsid();

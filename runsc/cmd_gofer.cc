@@ -1,6 +1,7 @@
 // runsc gofer: the gofer process's entry point (see gofer/server.h). Started by StartGofer
 // (runsc/gofer_process.h) with its end of the sentry's socket already at --sock-fd.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <cstdio>
@@ -26,6 +27,7 @@ int Usage(const std::string& why) {
 }  // namespace
 
 int CmdGofer(const std::vector<std::string>& args) {
+  prctl(PR_SET_NAME, "runsc-gofer");
   auto parsed = ParseFlags(args, {{"root", true}, {"sock-fd", true}, {"read-only", false}});
   if (!parsed.ok()) return Usage(std::string(parsed.status().message()));
   if (!parsed->positional.empty()) return Usage("unexpected argument " + parsed->positional[0]);

@@ -120,6 +120,9 @@ absl::Status RunHooks(const std::vector<OciHook>& hooks, const json& state, cons
     pid_t pid = fork();
     if (pid < 0) return util::LastErrnoStatus("fork");
     if (pid == 0) {
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
       dup2(in[0], 0);
       std::vector<std::string> args = h.args.empty() ? std::vector<std::string>{h.path} : h.args;
       std::vector<char*> argv, envp;
@@ -289,6 +292,10 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
     // starts is too.
     close(go[1]);
     close(sync[0]);
+    // The sandbox starts with no signal blocked, whatever the caller blocks.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     char c;
     while (read(go[0], &c, 1) < 0 && errno == EINTR) {
     }
@@ -482,7 +489,11 @@ int CmdCreate(const GlobalFlags& g, const std::vector<std::string>& args, bool r
   sigset_t fwd;
   sigemptyset(&fwd);
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&fwd, s);
-  if (run && !detach) sigprocmask(SIG_BLOCK, &fwd, nullptr);
+  if (run && !detach) {
+    sigset_t block = fwd;
+    sigaddset(&block, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &block, nullptr);
+  }
   auto pid = Create(g, id, o);
   if (!pid.ok()) return Fail(g, pid.status());
   if (!run) return 0;
@@ -491,16 +502,19 @@ int CmdCreate(const GlobalFlags& g, const std::vector<std::string>& args, bool r
     return Fail(g, s);
   }
   if (detach) return 0;
-  // Foreground: forward signals, wait for the sandbox, clean up.
+  // Foreground: forward signals, wait for the sandbox (its SIGCHLD wakes
+  // the wait at once), clean up.
+  sigset_t waited = fwd;
+  sigaddset(&waited, SIGCHLD);
   int status = 0;
   while (true) {
     pid_t r = waitpid(*pid, &status, WNOHANG);
     if (r == *pid) break;
     if (r < 0 && errno != EINTR) break;
-    timespec ts{0, 20 * 1000 * 1000};
+    timespec ts{1, 0};
     siginfo_t si;
-    int sig = sigtimedwait(&fwd, &si, &ts);
-    if (sig > 0) kill(*pid, sig);
+    int sig = sigtimedwait(&waited, &si, &ts);
+    if (sig > 0 && sig != SIGCHLD) kill(*pid, sig);
   }
   if (!p->Has("keep")) (void)Delete(g, id, true);
   return ExitCodeOf(status);
