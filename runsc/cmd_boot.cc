@@ -83,6 +83,56 @@ bool DefaultIgnored(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
+// The file systems of a bundle: its root served by a gofer (writable
+// unless root.readonly), its bind mounts of directories each by a gofer of
+// their own, its tmpfs mounts; /proc, /sys, /dev and /dev/shm are the
+// sentry's own.
+absl::StatusOr<RootfsOptions> RootfsFor(const Bundle& b) {
+  const OciSpec& spec = b.spec;
+  RootfsOptions rootfs;
+  rootfs.root = b.rootfs;
+  rootfs.overlay = false;
+  rootfs.root_writable = !spec.root_readonly;
+  rootfs.tmp_for_readonly_root = false;
+  for (const OciMount& m : spec.mounts) {
+    bool bind = m.type == "bind" ||
+                std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
+                std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
+    if (bind) {
+      struct stat st;
+      if (stat(m.source.c_str(), &st) != 0) {
+        return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
+                                   ") does not exist");
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        // Gofers serve directories; a file bind mount (/etc/hosts and the
+        // like under CRI) is not served yet.
+        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
+                        << " is not supported; skipped";
+        continue;
+      }
+      bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
+      char* real = realpath(m.source.c_str(), nullptr);
+      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
+      free(real);
+    } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
+      rootfs.tmpfs.push_back(m.destination);
+    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
+               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
+               m.type == "cgroup2") {
+      // /proc, /sys, /dev and /dev/shm are the sentry's own; mqueue and
+      // cgroup file systems are not there yet.
+      if (m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
+        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
+      }
+    } else {
+      return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
+                                        " is not supported");
+    }
+  }
+  return rootfs;
+}
+
 class Sandbox {
  public:
   Sandbox(std::string root, std::string id) : root_(std::move(root)), id_(std::move(id)) {}
@@ -122,51 +172,37 @@ class Sandbox {
   // these, as the shim matches them with its pid files): the sandbox for
   // the first process, each exec's runsc process for what it started.
   std::map<int, int> host_pids_ ABSL_GUARDED_BY(mu_);
+
+  // Further containers of a pod sharing this sandbox (CRI annotations
+  // io.kubernetes.cri.container-type=container and sandbox-id): each with
+  // its own root file systems (a detached mount tree) and first process.
+  struct SubContainer {
+    std::optional<SandboxFs> fs;
+    sentry::kernel::Task* init = nullptr;
+    int init_pid = 0;
+    Phase phase = Phase::kCreated;
+    int exit_status = 0;
+    // The connection of its pid-file process (runsc create's waiter),
+    // told the exit status.
+    std::shared_ptr<util::UniqueFd> waiter;
+  };
+  std::map<std::string, std::unique_ptr<SubContainer>> subs_ ABSL_GUARDED_BY(mu_);
+  json CreateContainer(const json& req, std::vector<util::UniqueFd>& fds);
+  json ContainerCommand(const std::string& cid, const std::string& cmd, const json& req,
+                        std::shared_ptr<util::UniqueFd> conn);
+  std::vector<sentry::kernel::ThreadGroup*> ProcessesOf(const std::string& cid);
+
+  // Gofers die with the thread that started them (PR_SET_PDEATHSIG): those
+  // of later containers are started by this long-lived thread.
+  void RunOnLauncher(std::function<void()> fn);
+  absl::Mutex launch_mu_;
+  std::vector<std::function<void()>> launch_queue_ ABSL_GUARDED_BY(launch_mu_);
+  bool launcher_started_ ABSL_GUARDED_BY(launch_mu_) = false;
 };
 
 absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_fds) {
   const OciSpec& spec = b.spec;
-  RootfsOptions rootfs;
-  rootfs.root = b.rootfs;
-  rootfs.overlay = false;
-  rootfs.root_writable = !spec.root_readonly;
-  rootfs.tmp_for_readonly_root = false;
-  for (const OciMount& m : spec.mounts) {
-    bool bind = m.type == "bind" ||
-                std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
-                std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
-    if (bind) {
-      struct stat st;
-      if (stat(m.source.c_str(), &st) != 0) {
-        return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
-                                   ") does not exist");
-      }
-      if (!S_ISDIR(st.st_mode)) {
-        // Gofers serve directories; a file bind mount (/etc/hosts and the
-        // like under CRI) is not served yet.
-        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
-                        << " is not supported; skipped";
-        continue;
-      }
-      bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
-      char* real = realpath(m.source.c_str(), nullptr);
-      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
-      free(real);
-    } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
-      rootfs.tmpfs.push_back(m.destination);
-    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
-               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
-               m.type == "cgroup2") {
-      // /proc, /sys, /dev and /dev/shm are the sentry's own; devpts,
-      // mqueue and cgroup file systems are not there yet.
-      if (m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
-        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
-      }
-    } else {
-      return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
-                                        " is not supported");
-    }
-  }
+  ASSIGN_OR_RETURN(RootfsOptions rootfs, RootfsFor(b));
 
   sentry::kernel::KernelConfig cfg;
   cfg.platform = g.platform;
@@ -237,7 +273,18 @@ void Sandbox::Handle(util::UniqueFd conn) {
   auto req = RecvMessage(conn.get(), &fds);
   if (!req.ok()) return;
   auto shared = std::make_shared<util::UniqueFd>(std::move(conn));
-  if (req->value("cmd", "") == "exec") {
+  std::string cmd = req->value("cmd", "");
+  std::string cid = req->value("container", "");
+  if (cmd == "create-container") {
+    (void)SendMessage(shared->get(), CreateContainer(*req, fds));
+    return;
+  }
+  if (!cid.empty() && cid != id_ && cmd != "exec") {
+    json reply = ContainerCommand(cid, cmd, *req, shared);
+    if (!reply.is_null()) (void)SendMessage(shared->get(), reply);
+    return;
+  }
+  if (cmd == "exec") {
     json reply = Exec(shared, *req, fds);
     (void)SendMessage(shared->get(), reply);
     return;
@@ -276,7 +323,14 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
     // As runc's kill from the host: the container's init only takes the
     // signals it handles, and SIGKILL.
     if (all) {
-      kernel_->SignalAll(sig, /*from_parent_namespace=*/true);
+      for (auto* tg : ProcessesOf("")) {
+        abi_linux::Siginfo info{};
+        info.si_signo = sig;
+        info.si_code = abi_linux::kSI_USER;
+        bool init_ignores = tg->pid() == 1 && sig != SIGKILL && sig != SIGSTOP &&
+                            tg->sigaction(sig).handler == abi_linux::kSIG_DFL;
+        if (!init_ignores) tg->SendSignal(info);
+      }
     } else {
       kernel_->SignalInit(sig, /*from_parent_namespace=*/true);
     }
@@ -298,7 +352,7 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
     host_pids[1] = getpid();
     json procs = json::array();
     for (auto* tg : kernel_->ThreadGroups()) {
-      if (kernel_->IsZombie(*tg)) continue;
+      if (kernel_->IsZombie(*tg) || !tg->container_id.empty()) continue;
       std::string comm;
       if (!tg->tasks().empty()) comm = tg->tasks().front()->comm();
       procs.push_back({{"pid", tg->pid()},
@@ -344,6 +398,15 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
   auto p = ParseProcess(req.value("process", json::object()).dump());
   if (!p.ok()) return {{"error", std::string(p.status().message())}};
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(*p);
+  if (std::string cid = req.value("container", ""); !cid.empty() && cid != id_) {
+    absl::MutexLock l(&mu_);
+    auto it = subs_.find(cid);
+    if (it == subs_.end() || it->second->phase != Phase::kRunning) {
+      return {{"error", "cannot exec in container \"" + cid + "\": it is not running"}};
+    }
+    pa.root = it->second->fs->root;
+    pa.container_id = cid;
+  }
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
   auto guest_pid = std::make_shared<std::atomic<int>>(0);
   auto task = kernel_->CreateProcess(pa, [this, conn, guest_pid](int wait_status) {
@@ -361,6 +424,204 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
   }
   if (p->no_new_privileges) (*task)->thread_group().no_new_privs.store(true);
   return {{"pid", (*task)->tid()}};
+}
+
+void Sandbox::RunOnLauncher(std::function<void()> fn) {
+  absl::Mutex done_mu;
+  bool done = false;
+  {
+    absl::MutexLock l(&launch_mu_);
+    launch_queue_.push_back([&] {
+      fn();
+      absl::MutexLock d(&done_mu);
+      done = true;
+    });
+    if (!launcher_started_) {
+      launcher_started_ = true;
+      std::thread([this] {
+        while (true) {
+          std::vector<std::function<void()>> work;
+          {
+            absl::MutexLock l(&launch_mu_);
+            launch_mu_.Await(absl::Condition(
+                +[](std::vector<std::function<void()>>* q) { return !q->empty(); },
+                &launch_queue_));
+            work.swap(launch_queue_);
+          }
+          for (auto& w : work) w();
+        }
+      }).detach();
+    }
+  }
+  absl::MutexLock d(&done_mu);
+  done_mu.Await(absl::Condition(&done));
+}
+
+std::vector<sentry::kernel::ThreadGroup*> Sandbox::ProcessesOf(const std::string& cid) {
+  std::vector<sentry::kernel::ThreadGroup*> out;
+  for (auto* tg : kernel_->LiveProcesses()) {
+    if (tg->container_id == cid) out.push_back(tg);
+  }
+  return out;
+}
+
+json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds) {
+  std::string cid = req.value("container", "");
+  {
+    absl::MutexLock l(&mu_);
+    if (phase_ != Phase::kRunning) {
+      return {{"error", "the pod's sandbox \"" + id_ + "\" is not running"}};
+    }
+    if (cid.empty() || cid == id_ || subs_.count(cid)) {
+      return {{"error", "container \"" + cid + "\" already exists"}};
+    }
+  }
+  auto bundle = LoadBundle(req.value("bundle", ""));
+  if (!bundle.ok()) return {{"error", std::string(bundle.status().message())}};
+  auto rootfs = RootfsFor(*bundle);
+  if (!rootfs.ok()) return {{"error", std::string(rootfs.status().message())}};
+  rootfs->detached = true;
+  absl::StatusOr<SandboxFs> fs = absl::UnknownError("not started");
+  RunOnLauncher([&] { fs = MountSandboxFilesystems(*kernel_, *rootfs); });
+  if (!fs.ok()) return {{"error", std::string(fs.status().message())}};
+  auto sub = std::make_unique<SubContainer>();
+  SubContainer* c = sub.get();
+  sentry::kernel::ProcessArgs pa = ProcessArgsFor(bundle->spec.process);
+  for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
+  pa.root = fs->root;
+  pa.container_id = cid;
+  pa.start_later = true;
+  {
+    absl::MutexLock l(&mu_);
+    subs_[cid] = std::move(sub);
+  }
+  auto task = kernel_->CreateProcess(pa, [this, cid](int wait_status) {
+    std::shared_ptr<util::UniqueFd> waiter;
+    {
+      absl::MutexLock l(&mu_);
+      auto it = subs_.find(cid);
+      if (it == subs_.end()) return;
+      it->second->phase = Phase::kStopped;
+      it->second->exit_status = wait_status;
+      it->second->init = nullptr;
+      waiter = std::move(it->second->waiter);
+    }
+    if (waiter) (void)SendMessage(waiter->get(), {{"exit_status", wait_status}});
+  });
+  if (!task.ok()) {
+    absl::MutexLock l(&mu_);
+    kernel_->vfs().DropDetachedRoot(fs->root);
+    subs_.erase(cid);
+    return {{"error", std::string(task.status().message())}};
+  }
+  if (bundle->spec.process.no_new_privileges) (*task)->thread_group().no_new_privs.store(true);
+  absl::MutexLock l(&mu_);
+  c->fs = *std::move(fs);
+  c->init = *task;
+  c->init_pid = (*task)->tid();
+  return {{"pid", c->init_pid}};
+}
+
+json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, const json& req,
+                               std::shared_ptr<util::UniqueFd> conn) {
+  absl::MutexLock l(&mu_);
+  auto it = subs_.find(cid);
+  if (it == subs_.end()) return {{"error", "container \"" + cid + "\" does not exist"}};
+  SubContainer& c = *it->second;
+  if (cmd == "status") {
+    const char* st = c.phase == Phase::kCreated   ? "created"
+                     : c.phase == Phase::kStopped ? "stopped"
+                     : kernel_->paused()          ? "paused"
+                                                  : "running";
+    return {{"status", st}};
+  }
+  if (cmd == "wait-container" || cmd == "wait") {
+    if (c.phase == Phase::kStopped) return {{"exit_status", c.exit_status}};
+    if (cmd == "wait-container") {
+      c.waiter = conn;
+      return nullptr;  // answered when the container's first process exits
+    }
+    mu_.Await(absl::Condition(
+        +[](SubContainer* s) { return s->phase == Phase::kStopped; }, &c));
+    return {{"exit_status", c.exit_status}};
+  }
+  if (cmd == "start") {
+    if (c.phase != Phase::kCreated) {
+      return {{"error", "container \"" + cid + "\" is not in created state"}};
+    }
+    c.phase = Phase::kRunning;
+    kernel_->StartProcess(c.init);
+    return {{"ok", true}};
+  }
+  if (cmd == "kill") {
+    int sig = req.value("signal", SIGTERM);
+    if (c.phase == Phase::kStopped) return {{"error", "container not running"}};
+    if (c.phase == Phase::kCreated) {
+      // Started only to take the signal before its first instruction.
+      c.phase = Phase::kRunning;
+      kernel_->StartProcess(c.init);
+    }
+    for (auto* tg : kernel_->LiveProcesses()) {
+      if (tg->container_id != cid) continue;
+      bool is_init = tg->pid() == c.init_pid;
+      if (!is_init && !req.value("all", false)) continue;
+      // The container's first process keeps the rule for a namespace's init.
+      if (is_init && sig != SIGKILL && sig != SIGSTOP &&
+          tg->sigaction(sig).handler == abi_linux::kSIG_DFL) {
+        continue;
+      }
+      abi_linux::Siginfo info{};
+      info.si_signo = sig;
+      info.si_code = abi_linux::kSI_USER;
+      tg->SendSignal(info);
+    }
+    return {{"ok", true}};
+  }
+  if (cmd == "ps") {
+    json procs = json::array();
+    for (auto* tg : kernel_->ThreadGroups()) {
+      if (kernel_->IsZombie(*tg) || tg->container_id != cid) continue;
+      std::string comm;
+      if (!tg->tasks().empty()) comm = tg->tasks().front()->comm();
+      procs.push_back({{"pid", tg->pid()},
+                       {"ppid", tg->parent() ? tg->parent()->pid() : 0},
+                       {"uid", tg->creds().ruid},
+                       {"comm", comm}});
+      if (auto h = host_pids_.find(tg->pid()); h != host_pids_.end()) {
+        procs.back()["host_pid"] = h->second;
+      }
+    }
+    if (int host = req.value("init_host_pid", 0); host > 0) {
+      for (auto& p : procs) {
+        if (p["pid"] == c.init_pid) p["host_pid"] = host;
+      }
+    }
+    return {{"processes", procs}};
+  }
+  if (cmd == "delete-container") {
+    if (c.phase == Phase::kRunning) {
+      for (auto* tg : kernel_->LiveProcesses()) {
+        if (tg->container_id != cid) continue;
+        abi_linux::Siginfo info{};
+        info.si_signo = SIGKILL;
+        info.si_code = abi_linux::kSI_USER;
+        tg->SendSignal(info);
+      }
+      mu_.AwaitWithTimeout(absl::Condition(
+          +[](SubContainer* s) { return s->phase == Phase::kStopped; }, &c), absl::Seconds(5));
+    }
+    if (c.fs) kernel_->vfs().DropDetachedRoot(c.fs->root);
+    std::unique_ptr<SubContainer> gone = std::move(it->second);
+    subs_.erase(it);
+    mu_.Unlock();
+    gone.reset();  // its gofers go
+    mu_.Lock();
+    return {{"ok", true}};
+  }
+  if (cmd == "pause" || cmd == "resume") {
+    return {{"error", "pausing one container of a pod's shared sandbox is not supported"}};
+  }
+  return {{"error", "unknown control command \"" + cmd + "\""}};
 }
 
 int Sandbox::Serve() {

@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -233,23 +234,33 @@ struct CreateOptions {
   bool use_own_tty = false;  // runsc run in the foreground with terminal: our stdio
 };
 
-// Creates the container: the sandbox process is started and waits for
-// `start`. Answers its pid (a child of the caller).
-absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
-                             const CreateOptions& o) {
-  RETURN_IF_ERROR(ValidateId(id));
-  ASSIGN_OR_RETURN(Bundle bundle, LoadBundle(o.bundle));
-  for (const std::string& u : bundle.spec.unsupported) {
-    SK_LOG(WARNING) << "container " << id << ": " << u << " is not applied by the sandbox";
+// Exit status conventions: a foreground runsc exits 128+N for a process
+// killed by N; a process a shim reaps (detached exec) dies of N itself.
+int ExitCodeOf(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
+
+[[noreturn]] void ExitLike(int wait_status) {
+  if (WIFSIGNALED(wait_status)) {
+    int sig = WTERMSIG(wait_status);
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    kill(getpid(), sig);
   }
-  util::UniqueFd replica;
-  if (bundle.spec.process.terminal && !o.use_own_tty) {
-    if (o.console_socket.empty()) {
-      return absl::InvalidArgumentError(
-          "process.terminal is set: --console-socket is needed to hand over the terminal");
-    }
-    ASSIGN_OR_RETURN(replica, OpenConsole(o.console_socket));
-  }
+  _exit(ExitCodeOf(wait_status));
+}
+
+constexpr char kContainerTypeAnnotation[] = "io.kubernetes.cri.container-type";
+constexpr char kSandboxIdAnnotation[] = "io.kubernetes.cri.sandbox-id";
+
+absl::Status MakeStateDir(const GlobalFlags& g, const std::string& id) {
   // --root and its parents, as runc makes them.
   for (size_t slash = 1; slash != std::string::npos;) {
     slash = g.root.find('/', slash + 1);
@@ -263,11 +274,143 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
     if (errno == EEXIST) return absl::AlreadyExistsError("container \"" + id + "\" already exists");
     return util::LastErrnoStatus("make " + dir);
   }
-  auto cleanup_dir = [&] {
-    unlink((dir + "/control.sock").c_str());
-    unlink((dir + "/state.json").c_str());
-    rmdir(dir.c_str());
+  return absl::OkStatus();
+}
+
+void RemoveStateDir(const GlobalFlags& g, const std::string& id) {
+  std::string dir = ContainerDir(g.root, id);
+  unlink((dir + "/control.sock").c_str());
+  unlink((dir + "/state.json").c_str());
+  rmdir(dir.c_str());
+}
+
+// A container of a Kubernetes pod: it runs in the sandbox of the pod's
+// sandbox container, with its own root file systems. Its pid-file process
+// is a runsc process that waits for its first process and ends with its
+// status.
+absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
+                                  const CreateOptions& o, const Bundle& bundle,
+                                  const std::string& sandbox_id) {
+  auto pod = LoadState(g.root, sandbox_id);
+  if (!pod.ok() || !SandboxAlive(*pod) || !pod->sandbox_id.empty()) {
+    return absl::FailedPreconditionError("the pod's sandbox \"" + sandbox_id +
+                                         "\" is not running");
+  }
+  util::UniqueFd replica;
+  if (bundle.spec.process.terminal) {
+    if (o.console_socket.empty()) {
+      return absl::InvalidArgumentError(
+          "process.terminal is set: --console-socket is needed to hand over the terminal");
+    }
+    ASSIGN_OR_RETURN(replica, OpenConsole(o.console_socket));
+  }
+  RETURN_IF_ERROR(MakeStateDir(g, id));
+  std::vector<int> stdio = {0, 1, 2};
+  if (replica.valid()) stdio = {replica.get(), replica.get(), replica.get()};
+  auto created = ControlCall(g.root, sandbox_id,
+                             {{"cmd", "create-container"}, {"container", id}, {"bundle", bundle.dir}},
+                             stdio);
+  replica = util::UniqueFd();
+  if (!created.ok()) {
+    RemoveStateDir(g, id);
+    return created.status();
+  }
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return util::LastErrnoStatus("pipe");
+  pid_t waiter = fork();
+  if (waiter < 0) return util::LastErrnoStatus("fork");
+  if (waiter == 0) {
+    close(ready[0]);
+    setsid();
+    prctl(PR_SET_NAME, "runsc-wait");
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    int null = open("/dev/null", O_RDWR);
+    for (int i = 0; i < 3; ++i) dup2(null, i);
+    auto conn = ConnectControl(g.root, sandbox_id);
+    if (!conn.ok() ||
+        !SendMessage(conn->get(), {{"cmd", "wait-container"}, {"container", id}}).ok()) {
+      _exit(137);
+    }
+    (void)!write(ready[1], "r", 1);
+    close(ready[1]);
+    auto done = RecvMessage(conn->get());
+    // The pod's sandbox went away: the container was killed with it.
+    if (!done.ok() || !done->contains("exit_status")) ExitLike(SIGKILL);
+    ExitLike((*done)["exit_status"].get<int>());
+  }
+  close(ready[1]);
+  char c;
+  while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+  }
+  close(ready[0]);
+  ContainerState st;
+  st.id = id;
+  st.bundle = bundle.dir;
+  st.rootfs = bundle.rootfs;
+  st.pid = waiter;
+  st.pid_start = ProcessStartTime(waiter);
+  st.created = Rfc3339Now();
+  struct passwd* pw = getpwuid(getuid());
+  st.owner = pw ? pw->pw_name : std::to_string(getuid());
+  st.annotations = bundle.spec.annotations;
+  st.sandbox_id = sandbox_id;
+  st.cgroups_path = CgroupPathFor(bundle.spec.cgroups_path, id, g.systemd_cgroup);
+  auto fail = [&](const absl::Status& s) {
+    (void)ControlCall(g.root, sandbox_id, {{"cmd", "delete-container"}, {"container", id}});
+    kill(waiter, SIGKILL);
+    waitpid(waiter, nullptr, 0);
+    RemoveCgroup(st.cgroup_dirs);
+    RemoveStateDir(g, id);
+    return s;
   };
+  // The container's host cgroup holds its pid-file process; what it runs
+  // is in the sandbox, under the pod's cgroup, which bounds them all.
+  auto dirs = JoinCgroup(st.cgroups_path, waiter, bundle.spec.resources);
+  if (!dirs.ok()) return fail(dirs.status());
+  st.cgroup_dirs = *dirs;
+  if (absl::Status s = SaveState(g.root, st); !s.ok()) return fail(s);
+  json state = StateJson(st, "created");
+  for (const auto* hooks : {&bundle.spec.hooks.prestart, &bundle.spec.hooks.create_runtime,
+                            &bundle.spec.hooks.create_container}) {
+    if (absl::Status s = RunHooks(*hooks, state, "create"); !s.ok()) return fail(s);
+  }
+  if (!o.pid_file.empty()) {
+    if (absl::Status s = WriteFileAtomic(o.pid_file, std::to_string(waiter)); !s.ok()) {
+      return fail(s);
+    }
+  }
+  return waiter;
+}
+
+// Creates the container: the sandbox process is started and waits for
+// `start`. Answers its pid (a child of the caller).
+absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
+                             const CreateOptions& o) {
+  RETURN_IF_ERROR(ValidateId(id));
+  ASSIGN_OR_RETURN(Bundle bundle, LoadBundle(o.bundle));
+  for (const std::string& u : bundle.spec.unsupported) {
+    SK_LOG(WARNING) << "container " << id << ": " << u << " is not applied by the sandbox";
+  }
+  if (auto type = bundle.spec.annotations.find(kContainerTypeAnnotation);
+      type != bundle.spec.annotations.end() && type->second == "container") {
+    auto sandbox = bundle.spec.annotations.find(kSandboxIdAnnotation);
+    if (sandbox != bundle.spec.annotations.end() && !sandbox->second.empty() &&
+        sandbox->second != id) {
+      return CreateInPod(g, id, o, bundle, sandbox->second);
+    }
+  }
+  util::UniqueFd replica;
+  if (bundle.spec.process.terminal && !o.use_own_tty) {
+    if (o.console_socket.empty()) {
+      return absl::InvalidArgumentError(
+          "process.terminal is set: --console-socket is needed to hand over the terminal");
+    }
+    ASSIGN_OR_RETURN(replica, OpenConsole(o.console_socket));
+  }
+  RETURN_IF_ERROR(MakeStateDir(g, id));
+  auto cleanup_dir = [&] { RemoveStateDir(g, id); };
 
   int sync[2], go[2];
   if (pipe2(sync, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
@@ -389,7 +532,7 @@ absl::Status Start(const GlobalFlags& g, const std::string& id) {
   ASSIGN_OR_RETURN(Bundle bundle, LoadBundle(st.bundle));
   RETURN_IF_ERROR(
       RunHooks(bundle.spec.hooks.start_container, StateJson(st, "created"), "startContainer"));
-  RETURN_IF_ERROR(ControlCall(g.root, id, {{"cmd", "start"}}).status());
+  RETURN_IF_ERROR(ContainerCall(g.root, st, {{"cmd", "start"}}).status());
   // poststart failures are reported, not fatal (the spec's rule).
   if (absl::Status s = RunHooks(bundle.spec.hooks.poststart, StateJson(st, "running"), "poststart");
       !s.ok()) {
@@ -411,6 +554,10 @@ absl::Status Delete(const GlobalFlags& g, const std::string& id, bool force) {
       return absl::FailedPreconditionError("cannot delete container \"" + id +
                                            "\" that is not stopped: " + status);
     }
+  }
+  if (!st.sandbox_id.empty()) {
+    // Its processes and file systems in the pod's sandbox go first.
+    (void)ContainerCall(g.root, st, {{"cmd", "delete-container"}});
   }
   if (SandboxAlive(st)) {
     kill(st.pid, SIGKILL);
@@ -434,28 +581,6 @@ absl::Status Delete(const GlobalFlags& g, const std::string& id, bool force) {
   return absl::OkStatus();
 }
 
-// Exit status conventions: a foreground runsc exits 128+N for a process
-// killed by N; a process a shim reaps (detached exec) dies of N itself.
-int ExitCodeOf(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return 1;
-}
-
-[[noreturn]] void ExitLike(int wait_status) {
-  if (WIFSIGNALED(wait_status)) {
-    int sig = WTERMSIG(wait_status);
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    kill(getpid(), sig);
-  }
-  _exit(ExitCodeOf(wait_status));
-}
 
 int CmdCreate(const GlobalFlags& g, const std::vector<std::string>& args, bool run) {
   auto p = ParseFlags(args, {{"bundle", true},
@@ -551,7 +676,7 @@ int CmdKill(const GlobalFlags& g, const std::vector<std::string>& args) {
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
   if (!SandboxAlive(*st)) return Fail(g, "container not running");
-  auto r = ControlCall(g.root, id,
+  auto r = ContainerCall(g.root, *st,
                        {{"cmd", "kill"}, {"signal", *sig}, {"all", p->Has("all") || p->Has("a")}});
   if (!r.ok()) {
     return Fail(g, absl::IsUnavailable(r.status()) ? "container not running"
@@ -613,7 +738,8 @@ int CmdPs(const GlobalFlags& g, const std::vector<std::string>& args) {
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
   if (!SandboxAlive(*st)) return Fail(g, "container \"" + id + "\" is not running");
-  auto r = ControlCall(g.root, id, {{"cmd", "ps"}});
+  // A pod's container: its first process stands for the pid-file process.
+  auto r = ContainerCall(g.root, *st, {{"cmd", "ps"}, {"init_host_pid", st->pid}});
   if (!r.ok()) return Fail(g, r.status());
   const json& procs = (*r)["processes"];
   if (format == "json") {
@@ -644,7 +770,7 @@ int CmdPauseResume(const GlobalFlags& g, const std::vector<std::string>& args, c
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
   if (!SandboxAlive(*st)) return Fail(g, "container \"" + id + "\" is not running");
-  auto r = ControlCall(g.root, id, {{"cmd", cmd}});
+  auto r = ContainerCall(g.root, *st, {{"cmd", cmd}});
   if (!r.ok()) return Fail(g, r.status());
   return 0;
 }
@@ -693,7 +819,7 @@ int CmdWait(const GlobalFlags& g, const std::vector<std::string>& args) {
   const std::string& id = p->positional[0];
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
-  auto r = ControlCall(g.root, id, {{"cmd", "wait"}});
+  auto r = ContainerCall(g.root, *st, {{"cmd", "wait"}});
   if (!r.ok()) return Fail(g, "container \"" + id + "\" is not running");
   int ws = (*r)["exit_status"].get<int>();
   std::printf("%s\n", json({{"id", id}, {"exitStatus", ExitCodeOf(ws)}}).dump().c_str());
@@ -806,9 +932,9 @@ int CmdExec(const GlobalFlags& g, const std::vector<std::string>& args) {
     return Fail(g, "exec: a terminal with --detach needs --console-socket");
   }
   if (!SandboxAlive(*st)) return Fail(g, "cannot exec in container \"" + id + "\": it is not running");
-  auto conn = ConnectControl(g.root, id);
-  if (!conn.ok()) return Fail(g, conn.status());
   json req = {{"cmd", "exec"}, {"process", process}};
+  auto conn = ConnectContainer(g.root, *st, &req);
+  if (!conn.ok()) return Fail(g, conn.status());
   if (!detach) req["host_pid"] = getpid();
   if (absl::Status s = SendMessage(conn->get(), req, stdio);
       !s.ok()) {
@@ -832,7 +958,7 @@ int CmdExec(const GlobalFlags& g, const std::vector<std::string>& args) {
       if (!done.ok()) _exit(137);  // the sandbox went away: the process was killed with it
       ExitLike((*done)["exit_status"].get<int>());
     }
-    (void)ControlCall(g.root, id,
+    (void)ControlCall(g.root, st->sandbox_id.empty() ? id : st->sandbox_id,
                       {{"cmd", "host-pid"}, {"pid", (*reply)["pid"]}, {"host_pid", child}});
     if (!pid_file.empty()) {
       if (absl::Status s = WriteFileAtomic(pid_file, std::to_string(child)); !s.ok()) {

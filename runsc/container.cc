@@ -51,7 +51,8 @@ absl::Status SaveState(const std::string& root, const ContainerState& st) {
             {"owner", st.owner},
             {"cgroups_path", st.cgroups_path},
             {"annotations", st.annotations},
-            {"cgroup_dirs", st.cgroup_dirs}};
+            {"cgroup_dirs", st.cgroup_dirs},
+            {"sandbox_id", st.sandbox_id}};
   std::string dir = ContainerDir(root, st.id);
   std::string tmp = dir + "/state.json.tmp";
   {
@@ -86,6 +87,7 @@ absl::StatusOr<ContainerState> LoadState(const std::string& root, const std::str
   st.cgroups_path = j.value("cgroups_path", "");
   st.annotations = j.value("annotations", std::map<std::string, std::string>{});
   st.cgroup_dirs = j.value("cgroup_dirs", std::vector<std::string>{});
+  st.sandbox_id = j.value("sandbox_id", "");
   return st;
 }
 
@@ -127,7 +129,7 @@ bool SandboxAlive(const ContainerState& st) {
 
 std::string ContainerStatus(const std::string& root, const ContainerState& st) {
   if (!SandboxAlive(st)) return "stopped";
-  auto r = ControlCall(root, st.id, {{"cmd", "status"}});
+  auto r = ContainerCall(root, st, {{"cmd", "status"}});
   if (!r.ok()) return "stopped";
   return r->value("status", "stopped");
 }
@@ -207,6 +209,20 @@ absl::StatusOr<util::UniqueFd> ConnectControl(const std::string& root, const std
     return absl::UnavailableError("container \"" + id + "\" is not running (its sandbox is gone)");
   }
   return fd;
+}
+
+absl::StatusOr<util::UniqueFd> ConnectContainer(const std::string& root, const ContainerState& st,
+                                                json* req) {
+  if (st.sandbox_id.empty()) return ConnectControl(root, st.id);
+  (*req)["container"] = st.id;
+  return ConnectControl(root, st.sandbox_id);
+}
+
+absl::StatusOr<json> ContainerCall(const std::string& root, const ContainerState& st, json req,
+                                   const std::vector<int>& fds) {
+  if (st.sandbox_id.empty()) return ControlCall(root, st.id, req, fds);
+  req["container"] = st.id;
+  return ControlCall(root, st.sandbox_id, req, fds);
 }
 
 absl::StatusOr<json> ControlCall(const std::string& root, const std::string& id,

@@ -35,6 +35,9 @@ struct ContainerState {
   std::string cgroups_path;
   std::map<std::string, std::string> annotations;
   std::vector<std::string> cgroup_dirs;  // host cgroup directories made for it
+  // A container of a Kubernetes pod runs in its pod's sandbox (this is the
+  // sandbox container's id); its pid is then the process that waits for it.
+  std::string sandbox_id;
 };
 
 // Checks an id is a safe single path component ([A-Za-z0-9_.+-], no dots only).
@@ -63,6 +66,13 @@ absl::StatusOr<nlohmann::json> RecvMessage(int fd, std::vector<util::UniqueFd>* 
 
 // Connects to a container's control socket.
 absl::StatusOr<util::UniqueFd> ConnectControl(const std::string& root, const std::string& id);
+// A request about a container, sent to its sandbox (its own, or its pod's
+// with "container" naming it).
+absl::StatusOr<nlohmann::json> ContainerCall(const std::string& root, const ContainerState& st,
+                                             nlohmann::json req,
+                                             const std::vector<int>& fds = {});
+absl::StatusOr<util::UniqueFd> ConnectContainer(const std::string& root, const ContainerState& st,
+                                                nlohmann::json* req);
 // One request and its answer; an {"error"} answer becomes an error status.
 absl::StatusOr<nlohmann::json> ControlCall(const std::string& root, const std::string& id,
                                            const nlohmann::json& req,

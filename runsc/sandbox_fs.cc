@@ -38,11 +38,20 @@ class SetupContext : public vfs::Context {
 absl::Status MountAt(sentry::kernel::Kernel& k, SetupContext& ctx, const std::string& where,
                      std::shared_ptr<vfs::Filesystem> fs, std::shared_ptr<vfs::Inode> root,
                      uint32_t flags, const std::string& source, const std::string& options) {
-  auto at = k.vfs().MakeDirs(ctx, k.vfs().RootPath(), where, 0755);
+  auto at = k.vfs().MakeDirs(ctx, ctx.root(), where, 0755);
   if (!at.ok()) return util::ErrnoStatus(at.error().value(), "mountpoint " + where);
   auto m = k.vfs().MountAt(*at, std::move(fs), std::move(root), flags, source, options);
   if (!m.ok()) return util::ErrnoStatus(m.error().value(), "mount " + where);
   return absl::OkStatus();
+}
+
+// The sandbox's root, or a detached tree of its own.
+vfs::Path SetRootOf(sentry::kernel::Kernel& k, const RootfsOptions& opts,
+                    std::shared_ptr<vfs::Filesystem> fs, std::shared_ptr<vfs::Inode> root,
+                    uint32_t flags, const std::string& source, const std::string& options) {
+  if (opts.detached) return k.vfs().NewDetachedRoot(fs, root, flags, source, options);
+  k.vfs().SetRoot(fs, root, flags, source, options);
+  return k.vfs().RootPath();
 }
 
 }  // namespace
@@ -65,13 +74,14 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
     auto upper = fsimpl::tmpfs::NewRoot(*upper_fs);
     auto ofs = std::make_shared<fsimpl::overlay::OverlayFilesystem>(upper_fs, gofer_fs);
     auto root = fsimpl::overlay::NewOverlayRoot(*ofs, upper, *lower);
-    k.vfs().SetRoot(ofs, root, 0, "overlay", "lowerdir=" + opts.root + ",upperdir=tmpfs");
+    out.root = SetRootOf(k, opts, ofs, root, 0, "overlay",
+                         "lowerdir=" + opts.root + ",upperdir=tmpfs");
   } else if (opts.root_writable) {
-    k.vfs().SetRoot(gofer_fs, *lower, 0, opts.root, "rw");
+    out.root = SetRootOf(k, opts, gofer_fs, *lower, 0, opts.root, "rw");
   } else {
-    k.vfs().SetRoot(gofer_fs, *lower, vfs::kMountReadOnly, opts.root, "ro");
+    out.root = SetRootOf(k, opts, gofer_fs, *lower, vfs::kMountReadOnly, opts.root, "ro");
   }
-  SetupContext ctx(k.vfs().RootPath());
+  SetupContext ctx(out.root);
 
   fsimpl::dev::RegisterDevices();
   auto devfs = std::make_shared<fsimpl::dev::DevFilesystem>();

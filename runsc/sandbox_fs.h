@@ -42,11 +42,15 @@ struct RootfsOptions {
   std::vector<BindMount> binds;
   // Further tmpfs mounts (absolute guest paths), after the binds.
   std::vector<std::string> tmpfs;
+  // A tree of its own (Vfs::NewDetachedRoot) rather than the sandbox's
+  // root: a further container of a pod sharing the sandbox.
+  bool detached = false;
 };
 
 struct SandboxFs {
   GoferProcess gofer;
   std::vector<GoferProcess> bind_gofers;
+  sentry::vfs::Path root;  // the container's root
 };
 
 // Parses "HOST:GUEST[:ro|:rw]" (runsc do --volume).

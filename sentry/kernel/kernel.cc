@@ -80,7 +80,7 @@ absl::StatusOr<Task*> Kernel::CreateProcess(const ProcessArgs& args,
 
 absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
                                            std::function<void(int)> on_exit) {
-  vfs::Path root = vfs_.RootPath();
+  vfs::Path root = args.root.valid() ? args.root : vfs_.RootPath();
   if (!root.valid()) return absl::FailedPreconditionError("no root file system");
   BootContext boot(args, root, root);
   auto cwd = vfs_.Resolve(boot, vfs::Start{root}, args.cwd, vfs::kFollow | vfs::kDirectory);
@@ -163,6 +163,7 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   tasks_[tid] = t;
   if (init) init_ = tg.get();
   if (on_exit) exit_callbacks_[tg.get()] = std::move(on_exit);
+  tg->container_id = args.container_id;
   // The first process, and each one started from outside, leads its own
   // session and group.
   tg->set_pgid(tid);
@@ -170,9 +171,11 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   thread_groups_.push_back(std::move(tg));
   all_tasks_.push_back(std::move(task));
   ++live_tasks_;
-  if (!init && running_) t->Start();
+  if (!init && running_ && !args.start_later) t->Start();
   return t;
 }
+
+void Kernel::StartProcess(Task* t) { t->Start(); }
 
 void Kernel::JoinExited() {
   std::vector<Task*> done;
@@ -458,6 +461,7 @@ util::ErrnoOr<Task*> Kernel::NewProcess(Task& parent, bool clone_parent, int exi
   for (int sig = 1; sig <= abi_linux::kNumSignals; ++sig) tg->set_sigaction(sig, ptg.sigaction(sig));
   tg->set_exe_path(ptg.exe_path());
   tg->exit_signal = exit_signal;
+  tg->container_id = ptg.container_id;
   tg->set_pgid(ptg.pgid());
   tg->set_sid(ptg.sid());
   owner->children.push_back(tg.get());

@@ -65,6 +65,14 @@ struct ProcessArgs {
   // Further host fds that become the guest's fds 3, 4, ... (runsc create
   // --preserve-fds). Dup'ed.
   std::vector<int> extra_fds;
+  // The process's root (and where cwd is resolved): the VFS root when not
+  // valid; a detached container root for a pod's container.
+  vfs::Path root;
+  // ThreadGroup::container_id of the new process (and its descendants).
+  std::string container_id;
+  // CreateProcess: load it now, run it at StartProcess (runsc create/start
+  // of a pod's container).
+  bool start_later = false;
 };
 
 class Kernel {
@@ -82,6 +90,8 @@ class Kernel {
   // (nothing reaps it otherwise).
   absl::StatusOr<Task*> CreateProcess(const ProcessArgs& args,
                                       std::function<void(int wait_status)> on_exit);
+  // Starts a process made by CreateProcess with start_later.
+  void StartProcess(Task* t);
   // Runs until the init process has exited; returns its wait status.
   int Run();
   // Freezes every task (runsc pause): running guest code is stopped and no

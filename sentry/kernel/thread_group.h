@@ -125,6 +125,10 @@ class ThreadGroup {
   std::atomic<bool> child_subreaper{false};
   std::atomic<bool> thp_disable{false};
 
+  // The OCI container (of a pod sharing this sandbox) the process belongs
+  // to; "" for the sandbox's own. Set at creation, inherited by fork.
+  std::string container_id;
+
   std::string exe_path() const {
     absl::MutexLock l(&mu_);
     return exe_path_;

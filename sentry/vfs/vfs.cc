@@ -90,6 +90,36 @@ std::shared_ptr<Mount> Vfs::SetRoot(std::shared_ptr<Filesystem> fs, std::shared_
   return root_mount_;
 }
 
+Path Vfs::NewDetachedRoot(std::shared_ptr<Filesystem> fs, std::shared_ptr<Inode> root,
+                          uint32_t flags, std::string source, std::string options) {
+  absl::MutexLock l(&mu_);
+  auto d = std::make_shared<Dentry>(std::move(root), "/", nullptr);
+  auto m = std::make_shared<Mount>(next_mount_id_++, std::move(fs), std::move(d), flags,
+                                   std::move(source), std::move(options));
+  detached_roots_.push_back(m);
+  return Path{m, m->root_};
+}
+
+void Vfs::DropDetachedRoot(const Path& root) {
+  absl::MutexLock l(&mu_);
+  std::vector<Mount*> gone = {root.mount.get()};
+  std::erase(detached_roots_, root.mount);
+  // Everything mounted inside the tree goes with it.
+  for (size_t i = 0; i < gone.size(); ++i) {
+    for (auto it = mounts_.begin(); it != mounts_.end();) {
+      if (it->first.first == gone[i]) {
+        for (const auto& m : it->second) {
+          gone.push_back(m.get());
+          m->mountpoint_->mounts_--;
+        }
+        it = mounts_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
 Path Vfs::RootPath() const {
   absl::ReaderMutexLock l(&mu_);
   if (!root_mount_) return {};
@@ -134,6 +164,7 @@ std::vector<std::shared_ptr<Mount>> Vfs::Mounts() const {
   std::vector<std::shared_ptr<Mount>> out;
   if (!root_mount_) return out;
   out.push_back(root_mount_);
+  out.insert(out.end(), detached_roots_.begin(), detached_roots_.end());
   // Breadth-first from the root: parents come before their children.
   for (size_t i = 0; i < out.size(); ++i) {
     for (const auto& [key, stack] : mounts_) {

@@ -323,6 +323,14 @@ class Vfs {
   std::shared_ptr<Mount> SetRoot(std::shared_ptr<Filesystem> fs, std::shared_ptr<Inode> root,
                                  uint32_t flags, std::string source, std::string options);
   Path RootPath() const;
+  // A mount tree of its own, attached nowhere (a container's root in a
+  // sandbox shared by a pod: its tasks have it as their root, as if in a
+  // mount namespace of their own). Listed by Mounts() after the main tree.
+  Path NewDetachedRoot(std::shared_ptr<Filesystem> fs, std::shared_ptr<Inode> root,
+                       uint32_t flags, std::string source, std::string options);
+  // Forgets a detached tree made by NewDetachedRoot (and what is mounted
+  // in it): it goes once nothing uses it.
+  void DropDetachedRoot(const Path& root);
   // Mounts `root` of `fs` on the directory `at` (which may itself be a
   // mount's root: the new mount stacks on top).
   ErrnoOr<std::shared_ptr<Mount>> MountAt(const Path& at, std::shared_ptr<Filesystem> fs,
@@ -407,6 +415,7 @@ class Vfs {
 
   mutable absl::Mutex mu_;
   std::shared_ptr<Mount> root_mount_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Mount>> detached_roots_ ABSL_GUARDED_BY(mu_);
   // (parent mount, mountpoint dentry) → mounts stacked there, bottom first.
   std::map<std::pair<const Mount*, const Dentry*>, std::vector<std::shared_ptr<Mount>>> mounts_
       ABSL_GUARDED_BY(mu_);

@@ -25,6 +25,7 @@ cgroups and the temporary directory are always cleaned up. With
 SK_RUNTIME_LOG=FILE every runtime call is appended to FILE.
 """
 
+import json
 import os
 import re
 import shutil
@@ -559,6 +560,23 @@ def test(h):
     status = h.wait_state(cid, CONTAINER_RUNNING)
     h.check("container-start", get(status, 3, 0) == CONTAINER_RUNNING, "RUNNING",
             "state CONTAINER_RUNNING", f"state {get(status, 3, 0)}")
+
+    # runsc runs a pod's containers in the pod's one sandbox: the app
+    # container's record names the pod's sandbox container, and one sandbox
+    # process serves both.
+    if os.path.basename(h.runtime) == "runsc":
+        rec = os.path.join(h.runtime_root, "k8s.io", cid, "state.json")
+        try:
+            with open(rec) as f:
+                sandbox_of = json.load(f).get("sandbox_id", "")
+        except OSError as e:
+            sandbox_of = f"unreadable: {e}"
+        sandboxes = subprocess.run(["pgrep", "-c", "-x", "runsc-sandbox"], capture_output=True,
+                                   text=True).stdout.strip()
+        h.check("pod-shares-sandbox", sandbox_of == pod,
+                f"the container runs in the pod's sandbox {pod[:12]}",
+                f"sandbox_id {pod[:12]} in {rec}", f"sandbox_id {sandbox_of!r}, "
+                f"{sandboxes} runsc-sandbox processes")
 
     try:
         r = cri.call("ExecSync", f_str(1, cid) + f_strs(2, [
