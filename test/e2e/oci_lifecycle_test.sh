@@ -431,6 +431,72 @@ r delete --force k2
 sleep 0.2
 if ! pgrep -f "$root" >/dev/null; then pass "no process left behind"; else fail "leftovers" "$(pgrep -af "$root")"; fi
 
+# --- a Kubernetes pod: its containers share the pod's sandbox ---
+mkdir -p "$tmp/pod/app"
+cp -a "$bundle/rootfs" "$tmp/pod/app/rootfs"
+echo app-root >"$tmp/pod/app/rootfs/etc/marker"
+spec /bin/sleep 1000
+python3 - "$bundle/config.json" "$tmp/pod/app/config.json" <<'EOF'
+import json, sys
+pod, app = sys.argv[1:]
+spec = json.load(open(pod))
+spec["annotations"] = {"io.kubernetes.cri.container-type": "sandbox",
+                       "io.kubernetes.cri.sandbox-id": "pod1"}
+json.dump(spec, open(pod, "w"))
+spec["process"]["args"] = ["/bin/sh", "-c", "cat /etc/marker; exec sleep 1000"]
+spec["annotations"] = {"io.kubernetes.cri.container-type": "container",
+                       "io.kubernetes.cri.sandbox-id": "pod1"}
+json.dump(spec, open(app, "w"))
+EOF
+r create --bundle "$bundle" pod1 </dev/null
+r start pod1
+podpid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/pod1/state.json")
+timeout 60 "$runsc" --root "$root" create --bundle "$tmp/pod/app" --pid-file "$tmp/pod/app.pid" app1 \
+  </dev/null >"$tmp/pod/app.out" 2>&1
+rc=$?
+if [[ $rc -eq 0 && $(status app1) == created ]] &&
+   python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["sandbox_id"]=="pod1"' "$root/app1/state.json"; then
+  pass "pod: a container is created in the pod's sandbox"
+else
+  fail "pod create" "rc $rc, $(status app1)"
+fi
+r start app1
+wait_status app1 running
+for _ in $(seq 100); do grep -q app-root "$tmp/pod/app.out" && break; sleep 0.05; done
+grep -q app-root "$tmp/pod/app.out" && pass "pod: the container runs on its own root" ||
+  fail "pod root" "$(cat "$tmp/pod/app.out")"
+sandboxes=$(pgrep -f "boot --bundle" | xargs -r -n1 sh -c 'cat /proc/$0/cmdline 2>/dev/null | tr "\0" " "; echo' | grep -c -- "--root $root ")
+[[ $sandboxes -eq 1 ]] && pass "pod: one sandbox process for both" || fail "pod sandboxes" "$sandboxes sandboxes"
+r exec app1 cat /etc/marker
+[[ $rc -eq 0 && $(cat "$tmp/out") == app-root ]] && pass "pod: exec runs in the container's root" ||
+  fail "pod exec" "rc $rc"
+r exec pod1 cat /etc/marker
+[[ $rc -ne 0 ]] && pass "pod: the sandbox container does not see the app's root" || fail "pod isolation" "rc $rc"
+r ps --format json app1
+if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p==[int(sys.argv[2])], p' "$tmp/out" "$(cat "$tmp/pod/app.pid")"; then
+  pass "pod: ps lists the container's own processes"
+else
+  fail "pod ps" "$(cat "$tmp/out")"
+fi
+r kill app1 KILL
+if wait_status app1 stopped && [[ $(status pod1) == running ]]; then
+  pass "pod: killing a container leaves the pod running"
+else
+  fail "pod kill" "app1 $(status app1), pod1 $(status pod1)"
+fi
+r delete app1
+[[ $rc -eq 0 && ! -e $root/app1 ]] && pass "pod: delete of the container" || fail "pod delete" "rc $rc"
+r delete --force pod1
+python3 - "$tmp/pod/app/config.json" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["annotations"]["io.kubernetes.cri.sandbox-id"] = "no-such-pod"
+json.dump(spec, open(sys.argv[1], "w"))
+EOF
+r create --bundle "$tmp/pod/app" app2
+[[ $rc -ne 0 && ! -e $root/app2 ]] && grep -q "no-such-pod" "$tmp/err" && pass "pod: an unknown pod sandbox is refused" ||
+  fail "pod unknown" "rc $rc"
+
 # --- spec, features ---
 mkdir -p "$tmp/specdir"
 r spec --bundle "$tmp/specdir"
