@@ -62,10 +62,16 @@ sentry::kernel::ProcessArgs ProcessArgsFor(const OciProcess& p) {
     if (l.resource >= 0 && l.resource < 16) pa.rlimits[l.resource] = {l.soft, l.hard};
   }
   pa.umask = p.umask.value_or(022);
+  if (p.terminal) pa.console_host_fd = 0;  // stdio is the host pty's replica (a sentry pty's bridge)
   return pa;
 }
 
 // Dies of `sig` as the container's first process did (no core file).
+// The sandbox is usually the init of a pid namespace of its own, which no
+// signal it sends itself can kill: it dies of a fault signal by taking
+// that fault (a fault kills a namespace's init), and otherwise exits
+// 128+sig, the status clients report for a death by sig. (SIGKILL from
+// runsc kill reaches it from outside and kills it outright.)
 [[noreturn]] void DieOfSignal(int sig) {
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
@@ -74,10 +80,25 @@ sentry::kernel::ProcessArgs ProcessArgsFor(const OciProcess& p) {
   sigemptyset(&set);
   sigaddset(&set, sig);
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-  kill(getpid(), sig);
-  // Signals whose default is to be ignored or stop: exit as a shell would.
+  if (getpid() != 1) {
+    kill(getpid(), sig);
+  } else if (sig == SIGSEGV) {
+    *static_cast<volatile int*>(nullptr) = 0;
+  } else if (sig == SIGILL) {
+    __builtin_trap();
+  } else if (sig == SIGTRAP) {
+    asm volatile("int3");
+  } else if (sig == SIGFPE) {
+    volatile int zero = 0;
+    volatile int x = 1 / zero;
+    (void)x;
+  }
+  // Signals whose default is to be ignored or stop, or that a namespace's
+  // init cannot send itself: exit as a shell would report them.
   _exit(128 + sig);
 }
+
+void IgnoreSignal(int) {}
 
 bool DefaultIgnored(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
@@ -349,7 +370,9 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
       absl::MutexLock l(&mu_);
       host_pids = host_pids_;
     }
-    host_pids[1] = getpid();
+    // The sandbox stands for the first process; its host pid is the
+    // caller's to give (in its own pid namespace it is 1).
+    host_pids[1] = req.value("init_host_pid", getpid());
     json procs = json::array();
     for (auto* tg : kernel_->ThreadGroups()) {
       if (kernel_->IsZombie(*tg) || !tg->container_id.empty()) continue;
@@ -408,6 +431,7 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
     pa.container_id = cid;
   }
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
+  if (pa.console_host_fd >= 0) pa.console_host_fd = pa.stdio[0];  // the exec's own host pty
   auto guest_pid = std::make_shared<std::atomic<int>>(0);
   auto task = kernel_->CreateProcess(pa, [this, conn, guest_pid](int wait_status) {
     {
@@ -488,6 +512,7 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   SubContainer* c = sub.get();
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(bundle->spec.process);
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
+  if (pa.console_host_fd >= 0) pa.console_host_fd = pa.stdio[0];  // the container's own host pty
   pa.root = fs->root;
   pa.container_id = cid;
   pa.start_later = true;
@@ -704,10 +729,13 @@ int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args) {
   // are not the sandbox's.
   setsid();
   // The kernel's host threads must not take the signals forwarded below.
+  // A handler of sorts is installed too: a pid namespace's init (as the
+  // sandbox usually is) never receives signals it leaves at their default.
   sigset_t forwarded;
   sigemptyset(&forwarded);
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) {
     sigaddset(&forwarded, s);
+    signal(s, IgnoreSignal);
   }
   pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
 

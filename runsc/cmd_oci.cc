@@ -3,6 +3,7 @@
 // Each container is a record under --root and a sandbox process (runsc
 // boot) reached over its control socket; see container.h and cmd_boot.cc.
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -257,6 +259,8 @@ int ExitCodeOf(int wait_status) {
   _exit(ExitCodeOf(wait_status));
 }
 
+constexpr unsigned long kSandboxNamespaces = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+
 constexpr char kContainerTypeAnnotation[] = "io.kubernetes.cri.container-type";
 constexpr char kSandboxIdAnnotation[] = "io.kubernetes.cri.sandbox-id";
 
@@ -425,7 +429,14 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
   if (g.strace) args.push_back("--strace");
   args.insert(args.end(), {"boot", "--bundle", bundle.dir, "--sync-fd", std::to_string(sync_fd),
                            "--preserve-fds", std::to_string(o.preserve_fds), id});
-  pid_t pid = fork();
+  // The sandbox gets namespaces of its own (defense in depth: it sees no
+  // host process, network, SysV IPC or host name), and is the init of its
+  // pid namespace: clients that look at the pid file's namespace (podman
+  // top) see the sandbox, never the host. Without the privilege for them,
+  // a plain child.
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, kSandboxNamespaces | SIGCHLD, nullptr,
+                                         nullptr, nullptr, 0));
+  if (pid < 0 && (errno == EPERM || errno == EINVAL)) pid = fork();
   if (pid < 0) {
     cleanup_dir();
     return util::LastErrnoStatus("fork");
@@ -676,6 +687,13 @@ int CmdKill(const GlobalFlags& g, const std::vector<std::string>& args) {
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
   if (!SandboxAlive(*st)) return Fail(g, "container not running");
+  if (*sig == SIGKILL && st->sandbox_id.empty()) {
+    // SIGKILL of a container's first process ends the whole container (its
+    // pid namespace) at once, as under runc: the sandbox process goes, and
+    // whoever reaps it sees SIGKILL.
+    if (kill(st->pid, SIGKILL) != 0) return Fail(g, "container not running");
+    return 0;
+  }
   auto r = ContainerCall(g.root, *st,
                        {{"cmd", "kill"}, {"signal", *sig}, {"all", p->Has("all") || p->Has("a")}});
   if (!r.ok()) {
@@ -819,9 +837,16 @@ int CmdWait(const GlobalFlags& g, const std::vector<std::string>& args) {
   const std::string& id = p->positional[0];
   auto st = LoadState(g.root, id);
   if (!st.ok()) return Fail(g, st.status());
-  auto r = ContainerCall(g.root, *st, {{"cmd", "wait"}});
-  if (!r.ok()) return Fail(g, "container \"" + id + "\" is not running");
-  int ws = (*r)["exit_status"].get<int>();
+  json req = {{"cmd", "wait"}};
+  auto conn = ConnectContainer(g.root, *st, &req);
+  if (!conn.ok() || !SendMessage(conn->get(), req).ok()) {
+    return Fail(g, "container \"" + id + "\" is not running");
+  }
+  auto r = RecvMessage(conn->get());
+  if (r.ok() && r->contains("error")) return Fail(g, (*r)["error"].get<std::string>());
+  // A sandbox that goes without answering was killed (runsc kill ID 9
+  // ends it outright).
+  int ws = r.ok() && r->contains("exit_status") ? (*r)["exit_status"].get<int>() : SIGKILL;
   std::printf("%s\n", json({{"id", id}, {"exitStatus", ExitCodeOf(ws)}}).dump().c_str());
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "sentry/fsimpl/dev/devfs.h"
 #include "sentry/fsimpl/dev/devices.h"
+#include "sentry/fsimpl/devpts/devpts.h"
 #include "sentry/fsimpl/gofer/gofer_fs.h"
 #include "sentry/fsimpl/overlay/overlay.h"
 #include "sentry/fsimpl/proc/procfs.h"
@@ -91,6 +92,11 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
       mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});
   RETURN_IF_ERROR(MountAt(k, ctx, "/dev/shm", shm, fsimpl::tmpfs::NewRoot(*shm),
                           vfs::kMountNoSuid | vfs::kMountNoDev, "shm", "mode=1777"));
+  // After RegisterDevices: devpts takes over /dev/tty and adds /dev/ptmx.
+  auto devpts = fsimpl::devpts::NewDevpts(k);
+  RETURN_IF_ERROR(MountAt(k, ctx, "/dev/pts", devpts, devpts->root(),
+                          vfs::kMountNoSuid | vfs::kMountNoExec, "devpts",
+                          "gid=5,mode=620,ptmxmode=666"));
   auto procfs = std::make_shared<fsimpl::proc::ProcFilesystem>();
   auto proc_root = fsimpl::proc::NewProcRoot(*procfs, k);
   if (!proc_root.ok()) return util::ErrnoStatus(proc_root.error().value(), "procfs");

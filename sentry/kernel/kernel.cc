@@ -1,17 +1,21 @@
 #include "sentry/kernel/kernel.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "abi/linux/syscalls.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "sentry/fsimpl/host/host_file.h"
+#include "sentry/kernel/console.h"
 #include "sentry/kernel/exec.h"
+#include "sentry/kernel/ipc/ipc_namespace.h"
 #include "sentry/kernel/task.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/loader/loader.h"
@@ -30,6 +34,7 @@ absl::StatusOr<std::unique_ptr<Kernel>> Kernel::Create(KernelConfig config) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   k->boot_time_ns_ = ts.tv_sec * 1000000000LL + ts.tv_nsec;
   k->timers_ = std::make_unique<TimerQueue>();
+  k->ipc_ = std::make_shared<ipc::IpcNamespace>(*k->memory_file_);
   return k;
 }
 
@@ -124,7 +129,14 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   const loader::LoadResult* loaded = &image->loaded;
 
   auto fds = std::make_shared<vfs::FdTable>();
-  for (int i = 0; i < 3; ++i) {
+  std::optional<Console> console;
+  if (args.console_host_fd >= 0) {
+    auto c = NewConsole(*this, args.console_host_fd);
+    if (!c.ok()) return util::ErrnoStatus(c.error().value(), "console");
+    console = std::move(c).value();
+    for (int i = 0; i < 3; ++i) (void)fds->InstallAt(i, console->replica, false, 3);
+  }
+  for (int i = 0; i < 3 && !console; ++i) {
     if (args.stdio[i] < 0) continue;
     int fd = fcntl(args.stdio[i], F_DUPFD_CLOEXEC, 3);
     if (fd < 0) continue;
@@ -168,6 +180,7 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   // session and group.
   tg->set_pgid(tid);
   tg->set_sid(tid);
+  if (console) console->attach(*tg);
   thread_groups_.push_back(std::move(tg));
   all_tasks_.push_back(std::move(task));
   ++live_tasks_;
@@ -315,6 +328,8 @@ void Kernel::TaskExited(Task* t) {
   if (last) tg.BeginExit(t->thread_exit_status());
   // A dead process's timers go now: none fires into it.
   if (last) tg.timers().DestroyAll();
+  // Its semaphore adjustments (SEM_UNDO) are undone.
+  if (last) ipc_->ProcessExited(tg.pid());
   // A process started from outside tells whoever started it, and nobody
   // reaps it: it goes at once.
   std::function<void(int)> on_exit;
@@ -358,6 +373,7 @@ void Kernel::TaskExited(Task* t) {
     parent->SendSignal(info);
   }
   for (ThreadGroup* other : to_kill) other->BeginExit(abi_linux::kSIGKILL);
+  if (last) tg.exit_events().Notify(POLLIN);
   WakeWaiters();
 }
 

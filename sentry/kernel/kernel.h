@@ -41,6 +41,9 @@ namespace sentry::kernel {
 
 class Task;
 class ThreadGroup;
+namespace ipc {
+class IpcNamespace;
+}
 
 struct KernelConfig {
   std::string platform = "ptrace";
@@ -65,6 +68,10 @@ struct ProcessArgs {
   // Further host fds that become the guest's fds 3, 4, ... (runsc create
   // --preserve-fds). Dup'ed.
   std::vector<int> extra_fds;
+  // A host tty (the replica of a host pty) for a terminal: when set, the
+  // process's fds 0, 1 and 2 are a sentry pty bridged to it, the
+  // controlling terminal of its session (console.h); `stdio` is unused.
+  int console_host_fd = -1;
   // The process's root (and where cwd is resolved): the VFS root when not
   // valid; a detached container root for a pod's container.
   vfs::Path root;
@@ -118,6 +125,8 @@ class Kernel {
   Futexes& futexes() { return futexes_; }
   // The timer thread behind alarm, setitimer, timer_create and timerfd.
   TimerQueue& timers() { return *timers_; }
+  // System V IPC objects (shm, semaphores, message queues).
+  ipc::IpcNamespace& ipc() { return *ipc_; }
   // Monotonic nanoseconds when the kernel started.
   int64_t boot_time_ns() const { return boot_time_ns_; }
 
@@ -196,6 +205,8 @@ class Kernel {
   Futexes futexes_;
   // Declared before the processes, which own timers: destroyed after them.
   std::unique_ptr<TimerQueue> timers_;
+  // Before the processes too: destroyed after their mappings of segments.
+  std::shared_ptr<ipc::IpcNamespace> ipc_;
 
   absl::Mutex mu_;
   std::map<int, Task*> tasks_ ABSL_GUARDED_BY(mu_);

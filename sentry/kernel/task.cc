@@ -4,10 +4,12 @@
 
 #include "abi/linux/futex.h"
 #include "abi/linux/fcntl.h"
+#include "abi/linux/resource.h"
 #include "abi/linux/sched.h"
 #include "abi/linux/syscalls.h"
 
 #include "sentry/kernel/kernel.h"
+#include "sentry/kernel/pidfd.h"
 #include "sentry/kernel/thread_group.h"
 #include "util/logging.h"
 
@@ -160,8 +162,11 @@ ErrnoOr<int> Task::CloneThread(uint64_t flags, uint64_t stack, uint64_t parent_t
 }
 
 ErrnoOr<int> Task::Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
-                        uint64_t tls) {
+                        uint64_t tls, uint64_t pidfd_addr) {
   if ((flags & L::kCLONE_SETTLS) && tls >= 0x7ffffffff000ULL) return Errno(EPERM);
+  // Linux fails the clone, with no child made, when the pidfd cannot be
+  // stored: find that out before there is a child.
+  if (flags & L::kCLONE_PIDFD) RETURN_IF_ERRNO(mm_->CopyOutObj(mm::UserAddr(pidfd_addr), -1));
   std::shared_ptr<mm::MemoryManager> child_mm;
   if (flags & L::kCLONE_VM) {
     // A process sharing this one's memory (vfork, posix_spawn): another
@@ -179,10 +184,24 @@ ErrnoOr<int> Task::Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uin
   ASSIGN_OR_RETURN_ERRNO(
       Task * child, kernel_.NewProcess(*this, flags & L::kCLONE_PARENT, static_cast<int>(flags & 0xff),
                                        child_mm, FilesFor(flags, fds_), FsFor(flags, fs_)));
-  if (!PrepareChild(*child, flags, stack, tls).ok()) {
+  ErrnoOrVoid prepared = PrepareChild(*child, flags, stack, tls);
+  if (prepared.ok() && (flags & L::kCLONE_PIDFD)) {
+    auto pidfd = std::make_shared<PidFd>(child->thread_group(), 0);
+    auto fd = fds_->Install(std::move(pidfd), 0, /*cloexec=*/true,
+                            tg_.rlimit(L::kRLIMIT_NOFILE).rlim_cur);
+    if (fd.ok()) {
+      prepared = mm_->CopyOutObj(mm::UserAddr(pidfd_addr), *fd);
+      if (!prepared.ok()) (void)fds_->Remove(*fd);
+    } else {
+      prepared = fd.error();
+    }
+  }
+  if (!prepared.ok()) {
     child->exiting_.store(true);
     child->Start();
-    return Errno(EAGAIN);
+    return prepared.error() == Errno(EMFILE) || prepared.error() == Errno(EFAULT)
+               ? prepared.error()
+               : Errno(EAGAIN);
   }
   child->altstack_ = altstack_;
   int pid = child->tid();

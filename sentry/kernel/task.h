@@ -181,9 +181,11 @@ class Task : public vfs::Context {
   ErrnoOrVoid Exec(int dirfd, const std::string& path, std::vector<std::string> argv,
                    std::vector<std::string> envv, int at_flags);
   // Creates a process (fork): a copy-on-write copy of this task's address
-  // space, run by a new thread group. Returns the child's pid.
+  // space, run by a new thread group. Returns the child's pid. With
+  // CLONE_PIDFD, a pidfd for the child is installed (close-on-exec) and its
+  // number stored as an int at `pidfd_addr`.
   ErrnoOr<int> Fork(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
-                    uint64_t tls);
+                    uint64_t tls, uint64_t pidfd_addr = 0);
 
   // ---- Read by procfs from other threads ----
   // The address space and fd table (nullptr once the task has exited).

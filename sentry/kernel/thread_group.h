@@ -116,6 +116,9 @@ class ThreadGroup {
   // signalfd(2): notified (POLLIN) whenever a signal is queued to one of
   // the group's threads.
   vfs::WaitQueue& signal_events() { return signal_events_; }
+  // pidfds (pidfd.h): notified (POLLIN) when the group's last thread has
+  // exited.
+  vfs::WaitQueue& exit_events() { return exit_events_; }
   // Real-time signal instances queued in the group (RLIMIT_SIGPENDING).
   std::atomic<uint64_t> queued_signals{0};
 
@@ -192,6 +195,7 @@ class ThreadGroup {
   int wait_stop_sig_ ABSL_GUARDED_BY(mu_) = 0;
   bool wait_continued_ ABSL_GUARDED_BY(mu_) = false;
   vfs::WaitQueue signal_events_;
+  vfs::WaitQueue exit_events_;
 
   // Sends the parent SIGCHLD for a stop or continue (unless SA_NOCLDSTOP).
   void NotifyParentJobControl(int code, int status);

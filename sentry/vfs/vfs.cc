@@ -536,8 +536,11 @@ ErrnoOr<std::shared_ptr<FileDescription>> Vfs::OpenResolved(Context& ctx, const 
     a.size = 0;
     RETURN_IF_ERRNO(in.SetAttr(ctx, a));
   }
-  ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<FileDescription> f,
-                         in.Open(ctx, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
+  // O_NOCTTY matters to terminals only (character devices), which drop it
+  // from the file's flags themselves.
+  int open_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+  if (in.type() == S_IFCHR) open_flags |= flags & O_NOCTTY;
+  ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<FileDescription> f, in.Open(ctx, open_flags));
   f->set_path(p);
   return f;
 }

@@ -1,5 +1,6 @@
 #include "sentry/fsimpl/dev/devices.h"
 
+#include <fcntl.h>
 #include <sys/random.h>
 
 #include <algorithm>
@@ -205,14 +206,17 @@ void RegisterDevices() {
     using Result = ErrnoOr<std::shared_ptr<vfs::FileDescription>>;
     auto reg = [](uint32_t minor, std::shared_ptr<vfs::FileDescription> (*make)(int)) {
       vfs::RegisterCharDevice(1, minor,
-                              [make](vfs::Context&, int flags) -> Result { return make(flags); });
+                              [make](vfs::Context&, int flags) -> Result {
+                                return make(flags & ~O_NOCTTY);  // not a terminal
+                              });
     };
     reg(3, NewNullFile);
     reg(5, NewZeroFile);
     reg(7, NewFullFile);
     reg(8, NewRandomFile);
     reg(9, NewRandomFile);
-    // /dev/tty: the caller's controlling terminal, which no task has yet.
+    // /dev/tty: the caller's controlling terminal; devpts (which knows the
+    // terminals) replaces this when it is set up.
     vfs::RegisterCharDevice(5, 0, [](vfs::Context&, int) -> Result { return Errno(ENXIO); });
   });
 }

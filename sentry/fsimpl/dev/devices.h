@@ -1,6 +1,7 @@
 // The character devices the sentry implements itself: /dev/null (1,3),
 // /dev/zero (1,5), /dev/full (1,7), /dev/random (1,8), /dev/urandom (1,9)
-// and /dev/tty (5,0). Whatever file system holds the device node, opening
+// and /dev/tty (5,0); devpts (above the kernel) implements /dev/ptmx (5,2)
+// and takes over /dev/tty. Whatever file system holds the device node, opening
 // it opens one of these (vfs::OpenCharDevice).
 //
 //   dev::RegisterDevices();  // once, at start-up
@@ -29,6 +30,7 @@ struct DeviceNumber {
 inline constexpr DeviceNumber kDevices[] = {
     {"null", 1, 3, 0666},   {"zero", 1, 5, 0666},    {"full", 1, 7, 0666},
     {"random", 1, 8, 0666}, {"urandom", 1, 9, 0666}, {"tty", 5, 0, 0666},
+    {"ptmx", 5, 2, 0666},
 };
 
 // What a private mapping of /dev/zero maps: zero-filled pages.

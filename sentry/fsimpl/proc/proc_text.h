@@ -49,6 +49,10 @@ struct ProcessStat {
   uint64_t start_data = 0, end_data = 0, start_brk = 0;
   mm::MemoryManager::ArgEnvRange args;
   int exit_code = 0;  // wait status, zombies only
+  // The controlling terminal (Linux's new_encode_dev of its number; 0:
+  // none) and its foreground process group (-1: none).
+  uint32_t tty_nr = 0;
+  int tpgid = -1;
   unsigned ncpus = 1;
 };
 

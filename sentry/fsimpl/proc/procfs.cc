@@ -11,6 +11,7 @@
 #include "abi/linux/statfs.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "sentry/fsimpl/inet/proc_net.h"
 #include "sentry/fsimpl/proc/proc_text.h"
 #include "sentry/fsimpl/proc/task_dir.h"
 #include "sentry/fsimpl/sys/kernfs.h"
@@ -168,6 +169,18 @@ ErrnoOr<std::shared_ptr<vfs::Inode>> NewProcRoot(ProcFilesystem& fs, kernel::Ker
               return absl::StrCat(t->thread_group().pid(), "/task/", t->tid());
             }));
   root->Add("mounts", std::make_shared<kernfs::Symlink>(fs, "self/mounts"));
+
+  // The sandbox's one network namespace: its inet sockets.
+  auto net = root->MakeDirs("net");
+  using fsimpl::inet::ProcNetTable;
+  for (auto [name, table] : {std::pair{"tcp", ProcNetTable::kTcp},
+                             std::pair{"tcp6", ProcNetTable::kTcp6},
+                             std::pair{"udp", ProcNetTable::kUdp},
+                             std::pair{"udp6", ProcNetTable::kUdp6}}) {
+    net->Add(name, GenFile(fs, [table](vfs::Context&) -> ErrnoOr<std::string> {
+               return fsimpl::inet::FormatProcNet(table);
+             }));
+  }
 
   // CPUID answers the same for the kernel's lifetime: ask once.
   std::string cpuinfo = FormatCpuinfo(QueryCpu(), internal::NumCpus());

@@ -13,10 +13,15 @@
 #include "abi/linux/dirent.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "sentry/fsimpl/devpts/devpts.h"
 #include "sentry/fsimpl/proc/path_name.h"
 #include "sentry/fsimpl/proc/proc_text.h"
 #include "sentry/fsimpl/sys/kernfs.h"
+#include "sentry/kernel/kernel.h"
+#include "sentry/kernel/pidfd.h"
+#include "sentry/kernel/thread_group.h"
 #include "sentry/vfs/anon.h"
+#include "sentry/vfs/device.h"
 #include "sentry/vfs/dir_file.h"
 #include "sentry/vfs/fd_table.h"
 
@@ -132,6 +137,11 @@ ProcessStat Gather(const Target& t, vfs::Context& ctx) {
   s.ppid = parent != nullptr ? parent->pid() : 0;
   s.pgid = tg.pgid();
   s.sid = tg.sid();
+  if (auto tty = fsimpl::devpts::ControllingTerminal(tg)) {
+    uint32_t major = vfs::DevMajor(tty->rdev), minor = vfs::DevMinor(tty->rdev);
+    s.tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+    s.tpgid = tty->fg_pgrp;
+  }
   bool zombie = IsZombie(t) || task == nullptr;
   auto* caller = dynamic_cast<kernel::Task*>(&ctx);
   s.state = zombie ? 'Z' : (caller != nullptr && caller == task) ? 'R' : 'S';
@@ -313,8 +323,17 @@ class FdDir : public PidDir {
       int flags = f->flags() | (cloexec.ok() && *cloexec ? O_CLOEXEC : 0);
       uint64_t ino = 0;
       if (auto st = f->Stat(); st.ok()) ino = st->st_ino;
-      return FormatFdinfo(pos.ok() ? *pos : 0, flags, f->path().mount ? f->path().mount->id() : 0,
-                          ino);
+      std::string text = FormatFdinfo(pos.ok() ? *pos : 0, flags,
+                                      f->path().mount ? f->path().mount->id() : 0, ino);
+      // A pidfd adds the process it names, -1 once reaped (one PID
+      // namespace: NSpid is the same).
+      if (auto* pidfd = dynamic_cast<kernel::PidFd*>(f.get())) {
+        kernel::ThreadGroup& tg = pidfd->target();
+        std::vector<kernel::ThreadGroup*> live = tg.kernel().ThreadGroups();
+        int pid = std::find(live.begin(), live.end(), &tg) != live.end() ? tg.pid() : -1;
+        text += "Pid:\t" + std::to_string(pid) + "\nNSpid:\t" + std::to_string(pid) + "\n";
+      }
+      return text;
     };
     return std::make_shared<Owned<kernfs::File>>(t, *t.fs, 0400, kernfs::Eager(gen),
                                                  kernfs::WriteFn(), Ino(t, kFdInfo, fd));

@@ -1,4 +1,6 @@
 #include "sentry/fsimpl/unix/unix_socket.h"
+#include "sentry/fsimpl/inet/netdevice.h"
+#include "sentry/vfs/blocking.h"
 #include "sentry/vfs/iovec.h"
 
 #include <fcntl.h>
@@ -55,26 +57,13 @@ using vfs::IoCursor;
 
 size_t Total(const vfs::IoVec& v) { return vfs::IoVecTotal(v); }
 
-// Waits, with g_mu held, until `ready`: 0, or EAGAIN at the deadline, or
-// EINTR when the task must take a signal.
+// Waits, with g_mu held, until `ready` (see vfs/blocking.h).
 int WaitLocked(std::function<bool()> ready, absl::Time deadline)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
-  while (!ready()) {
-    if (vfs::ShouldInterruptWait()) return EINTR;
-    absl::Time now = absl::Now();
-    if (now >= deadline) return EAGAIN;
-    g_mu.AwaitWithDeadline(
-        absl::Condition(+[](std::function<bool()>* f) { return (*f)(); }, &ready),
-        std::min(deadline, now + kTick));
-  }
-  return 0;
+  return vfs::WaitLocked(g_mu, std::move(ready), deadline, kTick);
 }
 
-absl::Time Deadline(bool nonblock, absl::Duration timeout) {
-  if (nonblock) return absl::InfinitePast();
-  if (timeout == absl::ZeroDuration()) return absl::InfiniteFuture();
-  return absl::Now() + timeout;
-}
+using vfs::Deadline;
 
 }  // namespace
 
@@ -586,7 +575,8 @@ ErrnoOr<uint64_t> UnixSocket::Ioctl(mm::MemoryManager& mm, uint32_t request, uin
     RETURN_IF_ERRNO(mm.CopyOutObj(mm::UserAddr(arg), n));
     return uint64_t{0};
   }
-  return Errno(ENOTTY);
+  // Interface requests work on any socket (if_nametoindex(3) uses AF_UNIX).
+  return inet::NetDeviceIoctl(mm, request, arg);
 }
 
 uint32_t UnixSocket::Readiness(uint32_t mask) {

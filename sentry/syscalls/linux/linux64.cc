@@ -27,6 +27,12 @@ constexpr const char kTimerOverruns[] =
     "timer_getoverrun counts expiries merged into the pending signal; "
     "the queued si_overrun is not updated";
 
+// shm_nattch counts attachments as mappings hold them: a transient extra
+// while /proc/pid/maps is read; SHM_LOCK only sets the mode bit (the
+// memory file is never swapped).
+constexpr const char kShmNattch[] =
+    "shm_nattch may briefly count a /proc reader; SHM_LOCK/SHM_UNLOCK only set SHM_LOCKED";
+
 // Sorted by number; numbers not listed return ENOSYS and are counted.
 constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_read, SysRead),
@@ -58,6 +64,9 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_msync, SysMsync),
     Supported(kNR_mincore, SysMincore),
     Supported(kNR_madvise, SysMadvise),
+    Partial(kNR_shmget, SysShmget, "no SHM_HUGETLB"),
+    Supported(kNR_shmat, SysShmat),
+    Partial(kNR_shmctl, SysShmctl, kShmNattch),
     Supported(kNR_dup, SysDup),
     Supported(kNR_dup2, SysDup2),
     Supported(kNR_pause, SysPause),
@@ -67,7 +76,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Partial(kNR_setitimer, SysSetitimer, kCpuItimers),
     Supported(kNR_getpid, SysGetpid),
     Supported(kNR_sendfile, SysSendfile),
-    Partial(kNR_socket, SysSocket, "AF_UNIX only: AF_INET, AF_INET6 and other families fail with EAFNOSUPPORT for now"),
+    Partial(kNR_socket, SysSocket, "AF_UNIX, and AF_INET/AF_INET6 TCP and UDP on the sandbox's own loopback network (no raw sockets); other families fail with EAFNOSUPPORT"),
     Supported(kNR_connect, SysConnect),
     Supported(kNR_accept, SysAccept),
     Supported(kNR_sendto, SysSendto),
@@ -80,9 +89,9 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_getsockname, SysGetsockname),
     Supported(kNR_getpeername, SysGetpeername),
     Partial(kNR_socketpair, SysSocketpair, "AF_UNIX only"),
-    Partial(kNR_setsockopt, SysSetsockopt, "SOL_SOCKET options of unix sockets"),
-    Partial(kNR_getsockopt, SysGetsockopt, "SOL_SOCKET options of unix sockets"),
-    Partial(kNR_clone, SysClone, "threads, fork, CLONE_VM and CLONE_VFORK processes; no pidfds or namespaces"),
+    Partial(kNR_setsockopt, SysSetsockopt, "SOL_SOCKET options; for inet sockets also common SOL_IP, SOL_IPV6 and SOL_TCP ones (no options that add control messages)"),
+    Partial(kNR_getsockopt, SysGetsockopt, "SOL_SOCKET options; for inet sockets also common SOL_IP, SOL_IPV6 and SOL_TCP ones"),
+    Partial(kNR_clone, SysClone, "threads, fork, CLONE_VM and CLONE_VFORK processes, CLONE_PIDFD; no namespaces"),
     Supported(kNR_fork, SysFork),
     Supported(kNR_vfork, SysVfork),
     Supported(kNR_execve, SysExecve),
@@ -90,6 +99,14 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Partial(kNR_wait4, SysWait4, "no rusage"),
     Partial(kNR_kill, SysKill, "no permission checks between processes of different users"),
     Supported(kNR_uname, SysUname),
+    Supported(kNR_semget, SysSemget),
+    Supported(kNR_semop, SysSemop),
+    Supported(kNR_semctl, SysSemctl),
+    Supported(kNR_shmdt, SysShmdt),
+    Supported(kNR_msgget, SysMsgget),
+    Supported(kNR_msgsnd, SysMsgsnd),
+    Supported(kNR_msgrcv, SysMsgrcv),
+    Supported(kNR_msgctl, SysMsgctl),
     Partial(kNR_fcntl, SysFcntl, "dup, fd and status flags, POSIX and OFD record locks; no leases, owners or seals"),
     Supported(kNR_flock, SysFlock),
     Supported(kNR_fsync, SysFsync),
@@ -188,6 +205,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_getdents64, SysGetdents64),
     Supported(kNR_set_tid_address, SysSetTidAddress),
     Supported(kNR_restart_syscall, SysRestartSyscall),
+    Supported(kNR_semtimedop, SysSemtimedop),
     Partial(kNR_timer_create, SysTimerCreate, "no CLOCK_TAI; CPU clocks are the process's, "
             "checked every 10 ms; SIGEV_THREAD is glibc's (SIGEV_THREAD_ID)"),
     Partial(kNR_timer_settime, SysTimerSettime, kTimerOverruns),
@@ -202,7 +220,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Partial(kNR_epoll_ctl, SysEpollCtl, "EPOLLEXCLUSIVE wakes every waiter; no EPOLLWAKEUP"),
     Supported(kNR_tgkill, SysTgkill),
     Supported(kNR_utimes, SysUtimes),
-    Partial(kNR_waitid, SysWaitid, "P_ALL P_PID P_PGID; no rusage"),
+    Partial(kNR_waitid, SysWaitid, "P_ALL P_PID P_PGID P_PIDFD; no rusage"),
     Supported(kNR_openat, SysOpenat),
     Supported(kNR_mkdirat, SysMkdirat),
     Supported(kNR_mknodat, SysMknodat),
@@ -253,9 +271,12 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Error(kNR_rseq, ENOSYS,
           "the ptrace platform cannot see preemption to restart critical sections; "
           "glibc falls back"),
+    Supported(kNR_pidfd_send_signal, SysPidfdSendSignal),
+    Supported(kNR_pidfd_open, SysPidfdOpen),
     Partial(kNR_clone3, SysClone3, "as clone"),
     Supported(kNR_close_range, SysCloseRange),
     Supported(kNR_openat2, SysOpenat2),
+    Supported(kNR_pidfd_getfd, SysPidfdGetfd),
     Supported(kNR_faccessat2, SysFaccessat2),
     Supported(kNR_epoll_pwait2, SysEpollPwait2),
 };

@@ -1,4 +1,5 @@
-// fork(2), vfork(2), wait4(2), waitid(2).
+// fork(2), vfork(2), wait4(2), waitid(2) (P_PIDFD too).
+#include <fcntl.h>
 #include <sys/wait.h>
 
 #include "abi/linux/fcntl.h"
@@ -7,6 +8,7 @@
 #include "abi/linux/signal.h"
 #include "abi/linux/wait.h"
 #include "sentry/kernel/kernel.h"
+#include "sentry/kernel/pidfd.h"
 #include "sentry/syscalls/linux/handlers.h"
 
 namespace sentry::syscalls {
@@ -78,6 +80,7 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
   }
   if (!(options & (L::kWEXITED | L::kWSTOPPED | L::kWCONTINUED))) return Errno(EINVAL);
   int pid;
+  bool pidfd_nonblock = false;
   switch (idtype) {
     case L::kP_ALL:
       pid = -1;
@@ -90,11 +93,20 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
       if (id < 0) return Errno(EINVAL);
       pid = id == 0 ? 0 : -id;
       break;
+    case L::kP_PIDFD: {
+      if (id < 0) return Errno(EINVAL);
+      ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<kernel::PidFd> pidfd, kernel::PidFdAt(t, id));
+      pid = pidfd->target().pid();
+      // A PIDFD_NONBLOCK pidfd makes the wait non-blocking: EAGAIN rather
+      // than 0 when the caller did not ask for WNOHANG itself.
+      pidfd_nonblock = (pidfd->flags() & O_NONBLOCK) && !(options & L::kWNOHANG);
+      break;
+    }
     default:
-      return Errno(EINVAL);  // P_PIDFD arrives with pidfds
+      return Errno(EINVAL);
   }
   kernel::Kernel::WaitOptions o;
-  o.nohang = options & L::kWNOHANG;
+  o.nohang = (options & L::kWNOHANG) || pidfd_nonblock;
   o.reap = !(options & L::kWNOWAIT);
   o.exited = options & L::kWEXITED;
   o.stopped = options & L::kWSTOPPED;
@@ -105,6 +117,7 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
     return waited.error();
   }
   kernel::Kernel::WaitResult r = *waited;
+  if (r.pid == 0 && pidfd_nonblock) return Errno(EAGAIN);
   if (!a.Addr(2).IsNull()) {
     L::Siginfo info{};
     if (r.pid != 0) {

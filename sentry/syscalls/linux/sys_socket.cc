@@ -2,7 +2,8 @@
 // connect(2), shutdown(2), getsockname(2), getpeername(2), sendto(2),
 // recvfrom(2), sendmsg(2), recvmsg(2), sendmmsg(2), recvmmsg(2),
 // getsockopt(2), setsockopt(2): unix(7) sockets in the sentry
-// (fsimpl/unix). Other address families are not offered yet.
+// (fsimpl/unix); AF_INET and AF_INET6 ones (fsimpl/inet) are handled in
+// sys_inet.cc, reached from here. Other address families are not offered.
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,7 @@
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/syscalls/linux/sys_inet.h"
 
 namespace sentry::syscalls {
 
@@ -114,8 +116,10 @@ ErrnoOr<std::shared_ptr<UnixSocket>> Lookup(Task& t, const std::string& name) {
   return s;
 }
 
+}  // namespace
+
 // EPIPE on a socket raises SIGPIPE unless MSG_NOSIGNAL, as pipes do.
-void RaiseSigpipe(Task& t) {
+void inet::RaiseSigpipe(Task& t) {
   L::Siginfo info{};
   info.si_signo = L::kSIGPIPE;
   info.si_code = L::kSI_USER;
@@ -126,6 +130,10 @@ void RaiseSigpipe(Task& t) {
     t.AddPendingSignal(L::kSIGPIPE, info);
   }
 }
+
+namespace {
+
+using inet::RaiseSigpipe;
 
 bool NonBlocking(UnixSocket& s, int flags) {
   return (s.flags() & O_NONBLOCK) || (flags & L::kMSG_DONTWAIT);
@@ -183,6 +191,7 @@ ErrnoOr<Control> ParseControl(Task& t, mm::UserAddr addr, uint64_t len) {
 }
 
 ErrnoOr<size_t> DoSendMsg(Task& t, int fd, const L::Msghdr& m, int flags) {
+  if (auto in = inet::Get(t, fd)) return inet::SendMsg(t, *in, m, flags);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, fd));
   if (flags & L::kMSG_OOB) return Errno(EOPNOTSUPP);
   if (m.msg_iovlen > static_cast<uint64_t>(L::kUIO_MAXIOV)) return Errno(EMSGSIZE);
@@ -216,6 +225,7 @@ ErrnoOr<size_t> DoSendMsg(Task& t, int fd, const L::Msghdr& m, int flags) {
 
 // recvmsg(2): fills *m's name, control and flags; returns the byte count.
 ErrnoOr<size_t> DoRecvMsg(Task& t, int fd, L::Msghdr& m, int flags) {
+  if (auto in = inet::Get(t, fd)) return inet::RecvMsg(t, *in, m, flags);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, fd));
   if (flags & L::kMSG_OOB) return Errno(EOPNOTSUPP);
   if (flags & L::kMSG_ERRQUEUE) return Errno(EAGAIN);
@@ -280,6 +290,7 @@ ErrnoOr<size_t> DoRecvMsg(Task& t, int fd, L::Msghdr& m, int flags) {
 }
 
 SyscallResult Accept(Task& t, int fd, mm::UserAddr addr, mm::UserAddr len_addr, int flags) {
+  if (auto in = inet::Get(t, fd)) return inet::Accept(t, *in, addr, len_addr, flags);
   if (flags & ~(L::kSOCK_CLOEXEC | L::kSOCK_NONBLOCK)) return Errno(EINVAL);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, fd));
   ASSIGN_OR_RETURN_ERRNO(auto conn, s->Accept(flags & L::kSOCK_NONBLOCK));
@@ -307,6 +318,10 @@ ErrnoOr<int> SocketType(int domain, int type, int protocol) {
 
 SyscallResult SysSocket(Task& t, const SyscallArgs& a) {
   int type = a.Int(1);
+  if (a.Int(0) == L::kAF_INET || a.Int(0) == L::kAF_INET6) {
+    if (type & ~(L::kSOCK_TYPE_MASK | L::kSOCK_CLOEXEC | L::kSOCK_NONBLOCK)) return Errno(EINVAL);
+    return inet::Socket(t, a.Int(0), type, a.Int(2));
+  }
   ASSIGN_OR_RETURN_ERRNO(int base, SocketType(a.Int(0), type, a.Int(2)));
   auto s = UnixSocket::New(base, type & L::kSOCK_NONBLOCK);
   return t.fds().Install(s, 0, type & L::kSOCK_CLOEXEC, NofileLimit(t));
@@ -333,6 +348,7 @@ SyscallResult SysSocketpair(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysBind(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Bind(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   ASSIGN_OR_RETURN_ERRNO(std::string name, CopyInAddress(t, a.Addr(1), a.Long(2)));
   if (name.empty()) return s->Autobind();
@@ -347,6 +363,7 @@ SyscallResult SysBind(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysListen(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Listen(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int backlog = a.Int(1);
   if (backlog < 0 || backlog > L::kSOMAXCONN) backlog = L::kSOMAXCONN;
@@ -362,6 +379,7 @@ SyscallResult SysAccept4(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysConnect(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Connect(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   ASSIGN_OR_RETURN_ERRNO(std::string name, CopyInAddress(t, a.Addr(1), a.Long(2)));
   ASSIGN_OR_RETURN_ERRNO(auto server, Lookup(t, name));
@@ -370,6 +388,7 @@ SyscallResult SysConnect(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysShutdown(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Shutdown(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int how = a.Int(1);
   if (how < L::kSHUT_RD || how > L::kSHUT_RDWR) return Errno(EINVAL);
@@ -377,12 +396,14 @@ SyscallResult SysShutdown(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysGetsockname(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Getsockname(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   RETURN_IF_ERRNO(CopyOutAddress(t, a.Addr(1), a.Addr(2), s->LocalName()));
   return 0;
 }
 
 SyscallResult SysGetpeername(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Getpeername(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   ASSIGN_OR_RETURN_ERRNO(std::string name, s->PeerName());
   RETURN_IF_ERRNO(CopyOutAddress(t, a.Addr(1), a.Addr(2), name));
@@ -390,6 +411,7 @@ SyscallResult SysGetpeername(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysSendto(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Sendto(t, *in, a);
   // A one-segment message; msg_iov points at a sentry-side copy below.
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int flags = a.Int(3);
@@ -417,6 +439,7 @@ SyscallResult SysSendto(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysRecvfrom(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Recvfrom(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int flags = a.Int(3);
   if (flags & L::kMSG_OOB) return Errno(EOPNOTSUPP);
@@ -506,6 +529,7 @@ L::Timeval DurationToTimeval(absl::Duration d) {
 }  // namespace
 
 SyscallResult SysGetsockopt(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Getsockopt(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int level = a.Int(1), name = a.Int(2);
   int32_t len;
@@ -563,6 +587,7 @@ SyscallResult SysGetsockopt(Task& t, const SyscallArgs& a) {
 }
 
 SyscallResult SysSetsockopt(Task& t, const SyscallArgs& a) {
+  if (auto in = inet::Get(t, a.Int(0))) return inet::Setsockopt(t, *in, a);
   ASSIGN_OR_RETURN_ERRNO(auto s, GetSocket(t, a.Int(0)));
   int level = a.Int(1), name = a.Int(2);
   int32_t len = a.Int(4);

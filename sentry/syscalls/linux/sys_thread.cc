@@ -36,18 +36,20 @@ namespace {
 // new processes with copy-on-write memory, and processes sharing the
 // caller's memory (CLONE_VM, as vfork and posix_spawn make them), with
 // CLONE_VFORK holding the caller until the child execs or exits.
+// With CLONE_PIDFD, the child's pidfd is stored at `pidfd` (an int).
 SyscallResult DoClone(Task& t, uint64_t flags, uint64_t stack, uint64_t parent_tid,
-                      uint64_t child_tid, uint64_t tls) {
+                      uint64_t child_tid, uint64_t tls, uint64_t pidfd) {
   if ((flags & L::kCLONE_THREAD) && !(flags & L::kCLONE_SIGHAND)) return Errno(EINVAL);
   if ((flags & L::kCLONE_SIGHAND) && !(flags & L::kCLONE_VM)) return Errno(EINVAL);
   if ((flags & L::kCLONE_THREAD) && (flags & L::kCLONE_NEWNS_ALL)) return Errno(EINVAL);
-  if ((flags & L::kCLONE_PIDFD) && (flags & L::kCLONE_PARENT_SETTID)) return Errno(EINVAL);
-  if (flags & (L::kCLONE_PIDFD | L::kCLONE_NEWNS_ALL)) {
-    return Errno(ENOSYS);  // pidfds and namespaces: not yet
+  // A pidfd names a process (Linux 6.1: no thread pidfds).
+  if ((flags & L::kCLONE_PIDFD) && (flags & (L::kCLONE_THREAD | L::kCLONE_DETACHED))) {
+    return Errno(EINVAL);
   }
+  if (flags & L::kCLONE_NEWNS_ALL) return Errno(ENOSYS);  // namespaces: not yet
   if (!(flags & L::kCLONE_THREAD)) {
     if ((flags & 0xff) > static_cast<uint64_t>(L::kNumSignals)) return Errno(EINVAL);
-    return t.Fork(flags, stack, parent_tid, child_tid, tls);
+    return t.Fork(flags, stack, parent_tid, child_tid, tls, pidfd);
   }
   if ((flags & 0xff) != 0) return Errno(EINVAL);  // no exit signal for threads
   if (flags & L::kCLONE_VFORK) return Errno(EINVAL);
@@ -57,8 +59,11 @@ SyscallResult DoClone(Task& t, uint64_t flags, uint64_t stack, uint64_t parent_t
 }  // namespace
 
 // clone(2): x86-64 argument order is flags, stack, parent_tid, child_tid, tls.
+// clone(2) stores the pidfd where the parent's tid would go, so the two
+// cannot be asked for together.
 SyscallResult SysClone(Task& t, const SyscallArgs& a) {
-  return DoClone(t, a[0], a[1], a[2], a[3], a[4]);
+  if ((a[0] & L::kCLONE_PIDFD) && (a[0] & L::kCLONE_PARENT_SETTID)) return Errno(EINVAL);
+  return DoClone(t, a[0], a[1], a[2], a[3], a[4], a[2]);
 }
 
 SyscallResult SysClone3(Task& t, const SyscallArgs& a) {
@@ -75,7 +80,7 @@ SyscallResult SysClone3(Task& t, const SyscallArgs& a) {
   if (args.set_tid || args.set_tid_size || args.cgroup) return Errno(EINVAL);
   uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
   return DoClone(t, args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid,
-                 args.tls);
+                 args.tls, args.pidfd);
 }
 
 SyscallResult SysExit(Task& t, const SyscallArgs& a) {
