@@ -71,6 +71,12 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
   if (i >= argv.size()) return absl::InvalidArgumentError("no command given (try `runsc help`)");
   cl.command = argv[i];
   cl.args.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
+  // The sandbox's network is its own loopback (the sentry's inet stack);
+  // "none" is the same. Host networking would hand the guest host sockets.
+  if (g.network != "sandbox" && g.network != "none") {
+    return absl::InvalidArgumentError("--network must be sandbox or none, not " + g.network +
+                                      " (the sandbox has a loopback network of its own)");
+  }
   if (g.log_format != "text" && g.log_format != "json") {
     return absl::InvalidArgumentError("--log-format must be text or json, not " + g.log_format);
   }

@@ -24,6 +24,8 @@ TEST(CommandLineTest, RejectsWhatItDoesNotKnow) {
   EXPECT_FALSE(ParseCommandLine({"runsc", "--bogus", "do"}).ok());
   EXPECT_FALSE(ParseCommandLine({"runsc"}).ok());
   EXPECT_FALSE(ParseCommandLine({"runsc", "--log-format=xml", "do"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"runsc", "--network=host", "create"}).ok());
+  EXPECT_TRUE(ParseCommandLine({"runsc", "--network=none", "create"}).ok());
   EXPECT_FALSE(ParseFlags({"--nope", "x"}, {{"env", true}}).ok());
   EXPECT_FALSE(ParseFlags({"--env"}, {{"env", true}}).ok());
 }

@@ -35,6 +35,7 @@ global flags:
   --root=DIR           state directory (default /run/runsc)
   --log=FILE           errors (and runtime warnings) for the caller, e.g. containerd's shim
   --log-format=text|json
+  --network=sandbox|none  the sandbox's own loopback network (no host networking)
   --systemd-cgroup     linux.cgroupsPath is slice:prefix:name
 )";
 
