@@ -238,6 +238,30 @@ int Kernel::Run() {
   return init_->exit_status();
 }
 
+std::string Kernel::hostname() {
+  absl::MutexLock l(&uts_mu_);
+  return hostname_.empty() && !uts_set_ ? config_.hostname : hostname_;
+}
+
+std::string Kernel::domainname() {
+  absl::MutexLock l(&uts_mu_);
+  return domainname_.empty() && !uts_set_ ? config_.domainname : domainname_;
+}
+
+void Kernel::set_hostname(std::string name) {
+  absl::MutexLock l(&uts_mu_);
+  if (!uts_set_) domainname_ = config_.domainname;
+  uts_set_ = true;
+  hostname_ = std::move(name);
+}
+
+void Kernel::set_domainname(std::string name) {
+  absl::MutexLock l(&uts_mu_);
+  if (!uts_set_) hostname_ = config_.hostname;
+  uts_set_ = true;
+  domainname_ = std::move(name);
+}
+
 void Kernel::Pause() {
   paused_.store(true);
   absl::MutexLock l(&mu_);

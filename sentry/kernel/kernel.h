@@ -121,6 +121,12 @@ class Kernel {
   vfs::Vfs& vfs() { return vfs_; }
   mm::MemoryFile& memory_file() { return *memory_file_; }
   const KernelConfig& config() const { return config_; }
+  // The UTS namespace: starts as the config's names; sethostname(2) and
+  // setdomainname(2) change them.
+  std::string hostname();
+  std::string domainname();
+  void set_hostname(std::string name);
+  void set_domainname(std::string name);
   const SyscallTable& syscalls() const { return *config_.syscalls; }
   Futexes& futexes() { return futexes_; }
   // The timer thread behind alarm, setitimer, timer_create and timerfd.
@@ -219,6 +225,10 @@ class Kernel {
   bool init_exited_ ABSL_GUARDED_BY(mu_) = false;
   int live_tasks_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, uint64_t> unimplemented_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex uts_mu_;
+  std::string hostname_ ABSL_GUARDED_BY(uts_mu_);
+  std::string domainname_ ABSL_GUARDED_BY(uts_mu_);
+  bool uts_set_ ABSL_GUARDED_BY(uts_mu_) = false;  // names changed from the config's
   bool running_ ABSL_GUARDED_BY(mu_) = false;  // Run() has started the first tasks
   std::atomic<bool> paused_{false};
   std::map<ThreadGroup*, std::function<void(int)>> exit_callbacks_ ABSL_GUARDED_BY(mu_);

@@ -1,10 +1,13 @@
 // uname(2): what kernel the program believes it runs on.
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -68,6 +71,45 @@ TEST(UnameTest, Stable) {
   EXPECT_STREQ(a.release, b.release);
   EXPECT_STREQ(a.version, b.version);
   EXPECT_STREQ(a.machine, b.machine);
+}
+
+// sethostname/setdomainname change what uname and /proc/sys/kernel report.
+// Natively the child first takes a UTS namespace of its own, so the host's
+// name never changes; the sandbox has its own UTS namespace (and no
+// unshare(2), ENOSYS).
+TEST(UnameTest, SethostnameAndSetdomainname) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (unshare(CLONE_NEWUTS) != 0 && errno != ENOSYS) _exit(2);
+    const char name[] = "uts-test-host";
+    if (sethostname(name, strlen(name)) != 0) _exit(3);
+    struct utsname u;
+    if (uname(&u) != 0 || strcmp(u.nodename, name) != 0) _exit(4);
+    std::ifstream proc("/proc/sys/kernel/hostname");
+    std::string line;
+    if (!std::getline(proc, line) || line != name) _exit(5);
+    char longname[80];
+    memset(longname, 'x', sizeof(longname));
+    if (sethostname(longname, 65) == 0 || errno != EINVAL) _exit(6);
+    if (syscall(SYS_sethostname, 8, 5) == 0 || errno != EFAULT) _exit(7);
+    if (setdomainname("dom.example", 11) != 0) _exit(8);
+    if (uname(&u) != 0 || strcmp(u.domainname, "dom.example") != 0 ||
+        strcmp(u.nodename, name) != 0) {
+      _exit(9);
+    }
+    // The empty name is allowed.
+    if (sethostname("", 0) != 0 || uname(&u) != 0 || u.nodename[0] != '\0') _exit(10);
+    // Without CAP_SYS_ADMIN: EPERM.
+    if (setresuid(65534, 65534, 65534) != 0) _exit(11);
+    if (sethostname(name, strlen(name)) == 0 || errno != EPERM) _exit(12);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_THAT(RetryEINTR(waitpid)(pid, &status, 0), SyscallSucceedsWithValue(pid));
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "no UTS namespace of its own to change";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "step that failed: " << WEXITSTATUS(status);
 }
 
 }  // namespace

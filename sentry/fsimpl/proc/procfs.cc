@@ -117,9 +117,13 @@ std::string Line(const std::string& s) { return s + "\n"; }
 
 void AddSys(kernfs::Dir& root, ProcFilesystem& fs, kernel::Kernel& k) {
   auto kern = root.MakeDirs("sys/kernel");
-  const kernel::KernelConfig& cfg = k.config();
-  kern->Add("hostname", kernfs::File::Static(fs, 0444, Line(cfg.hostname)));
-  kern->Add("domainname", kernfs::File::Static(fs, 0444, Line(cfg.domainname)));
+  kernel::Kernel* kp = &k;
+  kern->Add("hostname", GenFile(fs, [kp](vfs::Context&) -> ErrnoOr<std::string> {
+              return Line(kp->hostname());
+            }));
+  kern->Add("domainname", GenFile(fs, [kp](vfs::Context&) -> ErrnoOr<std::string> {
+              return Line(kp->domainname());
+            }));
   kern->Add("ostype", kernfs::File::Static(fs, 0444, "Linux\n"));
   kern->Add("osrelease", kernfs::File::Static(fs, 0444, Line(kernel::Kernel::UtsRelease())));
   kern->Add("version", kernfs::File::Static(fs, 0444, Line(kernel::Kernel::UtsVersion())));

@@ -177,6 +177,8 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_setrlimit, SysSetrlimit),
     Supported(kNR_chroot, SysChroot),
     Supported(kNR_sync, SysSync),
+    Supported(kNR_sethostname, SysSethostname),
+    Supported(kNR_setdomainname, SysSetdomainname),
     Error(kNR_create_module, ENOSYS, "obsolete"),
     Error(kNR_get_kernel_syms, ENOSYS, "obsolete"),
     Error(kNR_query_module, ENOSYS, "obsolete"),

@@ -275,12 +275,42 @@ SyscallResult SysUname(Task& t, const SyscallArgs& a) {
     std::strncpy(field, v.c_str(), L::kUtsFieldSize - 1);
   };
   set(u.sysname, "Linux");
-  set(u.nodename, t.kernel().config().hostname);
+  set(u.nodename, t.kernel().hostname());
   set(u.release, kRelease);
   set(u.version, kVersion);
   set(u.machine, "x86_64");
-  set(u.domainname, t.kernel().config().domainname);
+  set(u.domainname, t.kernel().domainname());
   return t.CopyOutObj(a.Addr(0), u);
+}
+
+namespace {
+
+// sethostname/setdomainname: CAP_SYS_ADMIN in the sandbox's UTS namespace,
+// at most 64 bytes (__NEW_UTS_LEN), not NUL-terminated.
+ErrnoOr<std::string> UtsNameArg(Task& t, const SyscallArgs& a) {
+  if (!t.creds().HasCapability(L::kCAP_SYS_ADMIN)) return Errno(EPERM);
+  int64_t len = static_cast<int64_t>(a[1]);
+  if (len < 0 || len > static_cast<int64_t>(L::kUtsFieldSize) - 1) return Errno(EINVAL);
+  std::string name(static_cast<size_t>(len), '\0');
+  if (len > 0) {
+    ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyIn(a.Addr(0), name.data(), name.size()));
+    (void)n;
+  }
+  return name;
+}
+
+}  // namespace
+
+SyscallResult SysSethostname(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(std::string name, UtsNameArg(t, a));
+  t.kernel().set_hostname(std::move(name));
+  return 0;
+}
+
+SyscallResult SysSetdomainname(Task& t, const SyscallArgs& a) {
+  ASSIGN_OR_RETURN_ERRNO(std::string name, UtsNameArg(t, a));
+  t.kernel().set_domainname(std::move(name));
+  return 0;
 }
 
 SyscallResult SysSysinfo(Task& t, const SyscallArgs& a) {
