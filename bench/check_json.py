@@ -3,6 +3,7 @@
 
     check_json.py PROGRAM [ARGS...]
     check_json.py RUNSC do PROGRAM [ARGS...]     # the same, in the sandbox
+    check_json.py --suite=process PROGRAM ...    # process_bench's names
 
 Runs PROGRAM ARGS (which should include --benchmark_format=json) and passes
 (exit 0) if it exits 0 and prints Google Benchmark-shaped JSON: a "context"
@@ -10,7 +11,8 @@ object and a "benchmarks" list holding every benchmark bench_ops.h operations
 are timed by (static_bench and syscall_bench define the same ones; Google
 Benchmark's "/min_time:.../real_time" name suffixes are ignored), each having
 run at least one iteration without error and reporting a finite positive
-real_time. Any failure is printed and exits 1.
+real_time. With --suite=process the names expected are process_bench's.
+Any failure is printed and exits 1.
 """
 
 import json
@@ -34,6 +36,22 @@ EXPECTED = [
     "BM_Getdents64/10000",
 ]
 
+# process_bench.cc's benchmarks.
+PROCESS = [
+    "BM_ForkWait",
+    "BM_ForkExecWait",
+    "BM_ForkExecWaitBinTrue",
+    "BM_VforkExecWait",
+    "BM_ThreadCreateJoin",
+    "BM_PipeRoundTrip",
+    "BM_UnixSocketRoundTrip",
+    "BM_EventfdRoundTrip",
+    "BM_FutexRoundTrip",
+    "BM_SignalSelf",
+    "BM_SignalRoundTrip",
+]
+SUITES = {"syscall": EXPECTED, "process": PROCESS}
+
 
 def short_name(name):
     """The name without the settings Google Benchmark appends to it."""
@@ -46,13 +64,21 @@ def fail(message):
 
 
 def main():
-    if len(sys.argv) < 2:
+    argv = sys.argv[1:]
+    expected = EXPECTED
+    if argv and argv[0].startswith("--suite="):
+        suite = argv.pop(0).split("=", 1)[1]
+        if suite not in SUITES:
+            print(f"check_json: unknown suite {suite!r} (known: {sorted(SUITES)})", file=sys.stderr)
+            sys.exit(2)
+        expected = SUITES[suite]
+    if not argv:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    proc = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=False)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     sys.stderr.write(proc.stderr)
     if proc.returncode != 0:
-        fail(f"{sys.argv[1]} exited with status {proc.returncode}")
+        fail(f"{argv[0]} exited with status {proc.returncode}")
     try:
         doc = json.loads(proc.stdout)
     except json.JSONDecodeError as e:
@@ -63,7 +89,7 @@ def main():
     if not isinstance(benchmarks, list):
         fail('no "benchmarks" list')
     by_name = {short_name(b.get("name")): b for b in benchmarks}
-    for name in EXPECTED:
+    for name in expected:
         b = by_name.get(name)
         if b is None:
             fail(f"{name} missing (got {sorted(by_name, key=str)})")

@@ -5,8 +5,10 @@
 #   bench/compare.sh [OPTIONS] [RUNSC] [-- BENCHMARK_ARGS...]
 #
 #   RUNSC                    our runsc (default: build/runsc/runsc in this repo)
-#   --program=NAME|PATH      auto (default), syscall_bench or static_bench,
-#                            looked up in build/bench/, or a path to any program
+#   --program=NAME|PATH      auto (default), syscall_bench, static_bench or
+#                            process_bench (fork, exec, threads, IPC round
+#                            trips, signals), looked up in build/bench/, or a
+#                            path to any program
 #                            printing Google Benchmark JSON. auto: syscall_bench
 #                            (Google Benchmark, dynamically linked) if it is
 #                            built and starts in the sandbox (checked with
@@ -15,6 +17,9 @@
 #   --build-dir=DIR          where the build is (default: build/ in this repo)
 #   --repeat=N               run each side N times, interleaved, and report the
 #                            median of the N results (default 1)
+#   --best                   report the fastest of the N runs of each side
+#                            instead of the median: on a shared machine the
+#                            best run is the one least disturbed by others
 #   --gvisor=PATH            also run under another runtime's runsc (e.g.
 #                            gVisor's) and add a column; skipped with a note
 #                            if PATH is not an executable
@@ -47,6 +52,7 @@ build_dir=$repo_root/build
 program=auto
 runsc=
 repeat=1
+stat=median
 gvisor=
 gvisor_flags=
 gvisor_flags_set=0
@@ -64,6 +70,7 @@ while [[ $# -gt 0 ]]; do
     --program=*) program=${1#*=} ;;
     --build-dir=*) build_dir=${1#*=} ;;
     --repeat=*) repeat=${1#*=} ;;
+    --best) stat=min ;;
     --gvisor=*) gvisor=${1#*=} ;;
     --gvisor-flags=*) gvisor_flags=${1#*=}; gvisor_flags_set=1 ;;
     --taskset=*) taskset_cpus=${1#*=} ;;
@@ -175,7 +182,7 @@ if [[ -n $taskset_cpus ]] && ! taskset -c "$taskset_cpus" true; then
   echo "compare.sh: taskset -c $taskset_cpus does not work here" >&2
   exit 2
 fi
-echo "compare.sh: $program_path, $repeat run(s) per side${taskset_cpus:+, on CPUs $taskset_cpus}," \
+echo "compare.sh: $program_path, $repeat run(s) per side (${stat/min/best} reported)${taskset_cpus:+, on CPUs $taskset_cpus}," \
   "file benchmarks on ${BENCH_FILE_SIZE:-the default 1 GiB}" >&2
 for ((n = 1; n <= repeat; n++)); do
   echo "compare.sh: run $n/$repeat: native" >&2
@@ -212,14 +219,18 @@ done
 [[ $sandbox_ok == 1 ]] && sides+=(sandbox)
 [[ $gvisor_ok == 1 ]] && sides+=(gvisor)
 
-python3 - "$tmp" "$repeat" "${sides[@]}" <<'EOF'
+python3 - "$tmp" "$repeat" "$stat" "${sides[@]}" <<'EOF'
 """Prints the comparison table from TMP/SIDE.N.json."""
 import json
 import re
 import statistics
 import sys
 
-tmp, repeat, sides = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+tmp, repeat, stat, sides = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+# ns/op: the median or the minimum over the runs; bytes/s: the median or the
+# maximum (the fastest run either way).
+pick_time = min if stat == "min" else statistics.median
+pick_rate = max if stat == "min" else statistics.median
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -230,8 +241,8 @@ def short_name(name):
 
 
 def load(side):
-    """{name: median ns/op}, {name: error}, names in order, {name: median
-    bytes/s} and {name: label} over the side's runs."""
+    """{name: ns/op}, {name: error}, names in order, {name: bytes/s} and
+    {name: label} over the side's runs (median, or the fastest with --best)."""
     times, errors, order, rates, labels = {}, {}, [], {}, {}
     for n in range(1, repeat + 1):
         path = f"{tmp}/{side}.{n}.json"
@@ -265,8 +276,8 @@ def load(side):
                 labels[name] = b["label"]
         for name, values in per_run.items():
             times.setdefault(name, []).append(statistics.median(values))
-    return ({k: statistics.median(v) for k, v in times.items()}, errors, order,
-            {k: statistics.median(v) for k, v in rates.items()}, labels)
+    return ({k: pick_time(v) for k, v in times.items()}, errors, order,
+            {k: pick_rate(v) for k, v in rates.items()}, labels)
 
 
 data = {}

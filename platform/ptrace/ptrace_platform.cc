@@ -129,6 +129,11 @@ void StubMaster::Loop() {
     dead_.push_back(pid);
   }
   factories_.clear();
+  if (template_ != nullptr) {
+    kill(template_->tid(), SIGKILL);
+    dead_.push_back(template_->tid());
+    template_.reset();
+  }
   ReapDead(/*block=*/true);
 }
 
@@ -148,14 +153,45 @@ absl::StatusOr<pid_t> StubMaster::Run(std::function<absl::StatusOr<pid_t>()> fn)
   return result;
 }
 
+absl::StatusOr<pid_t> StubMaster::ForkFromTemplate() {
+  if (template_ == nullptr) {
+    ASSIGN_OR_RETURN(pid_t pid, internal::ForkStub(layout_, memory_file_fd_));
+    PtRegs regs;
+    if (absl::Status s = GetRegs(pid, regs); !s.ok()) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, __WALL | __WNOTHREAD);
+      return s;
+    }
+    template_ = std::make_unique<StubThread>(pid, regs, layout_.syscall_insn);
+  }
+  // A plain fork (own fd table, SIGCHLD to the template, which ignores it:
+  // once the master has reaped a dead stub nobody else has to).
+  ASSIGN_OR_RETURN(int64_t r, template_->Syscall(SYS_clone, CLONE_PTRACE | SIGCHLD, 0, 0, 0, 0));
+  if (r < 0) return util::ErrnoStatus(static_cast<int>(-r), "clone stub from template");
+  const pid_t pid = static_cast<pid_t>(r);
+  int status = 0;
+  while (waitpid(pid, &status, __WALL | __WNOTHREAD) < 0) {
+    if (errno != EINTR) return util::LastErrnoStatus("wait for new stub");
+  }
+  if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+    kill(pid, SIGKILL);
+    dead_.push_back(pid);
+    return absl::InternalError(absl::StrCat("stub from template did not stop: wait status 0x",
+                                            absl::Hex(status)));
+  }
+  return pid;
+}
+
 absl::StatusOr<pid_t> StubMaster::NewStub() {
   return Run([this]() -> absl::StatusOr<pid_t> {
-    ASSIGN_OR_RETURN(pid_t pid, internal::ForkStub(layout_, memory_file_fd_));
+    ASSIGN_OR_RETURN(pid_t pid, ForkFromTemplate());
+    // Stopped in its SIGSTOP's signal-delivery stop: every injected syscall
+    // resumes it with no signal, which drops the SIGSTOP.
     PtRegs regs;
     absl::Status s = GetRegs(pid, regs);
     if (!s.ok()) {
       kill(pid, SIGKILL);
-      waitpid(pid, nullptr, __WALL | __WNOTHREAD);
+      dead_.push_back(pid);
       return s;
     }
     factories_[pid] = std::make_unique<StubThread>(pid, regs, layout_.syscall_insn);
@@ -175,8 +211,15 @@ absl::StatusOr<pid_t> StubMaster::CloneThread(pid_t stub) {
   });
 }
 
+void StubMaster::Post(std::function<void()> fn) {
+  absl::MutexLock l(&mu_);
+  queue_.push_back(std::move(fn));
+}
+
 void StubMaster::Release(pid_t stub) {
-  (void)Run([this, stub]() -> absl::StatusOr<pid_t> {
+  // The master's loop runs every queued function before it stops, so a
+  // stub released during shutdown is still killed and reaped.
+  Post([this, stub] {
     kill(stub, SIGKILL);
     factories_.erase(stub);
     // The stub's threads traced by other sentry threads stay zombies until
@@ -184,7 +227,6 @@ void StubMaster::Release(pid_t stub) {
     // before that: reap what we can now, the rest later.
     dead_.push_back(stub);
     ReapDead(/*block=*/false);
-    return stub;
   });
 }
 

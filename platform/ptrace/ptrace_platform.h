@@ -52,7 +52,8 @@ absl::StatusOr<StubLayout> InstallStubCode();
 
 // Forks a stub process from the calling thread, which becomes its tracer.
 // The child is left stopped (SIGSTOP) in the stub, with the memory file at
-// kStubMemoryFileFd and nothing else mapped.
+// kStubMemoryFileFd and nothing else mapped. It ignores SIGCHLD, so the
+// stubs forked from it (StubMaster's template) leave no zombies behind.
 absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd);
 
 }  // namespace internal
@@ -87,6 +88,16 @@ class PtracePlatform;
 // that address space (a stub thread can be driven only by its tracer).
 // The master lives as long as the platform; PTRACE_O_EXITKILL ties every
 // stub's life to it.
+//
+// New stubs are forked from a template stub, not from the sentry: forking
+// the sentry copies its page tables (tens of MiB of heap), makes every page
+// of its heap copy-on-write until the child has unmapped it all, and costs
+// more the bigger the sentry grows; the template has one page mapped. Only
+// the template itself is forked from the sentry (ForkStub). A `clone` with
+// CLONE_PTRACE injected into the template gives a process that the master
+// traces from its first instruction, with the template's ptrace options
+// (PTRACE_O_EXITKILL included), stopped by the SIGSTOP that CLONE_PTRACE
+// queues.
 class StubMaster {
  public:
   StubMaster(const internal::StubLayout& layout, int memory_file_fd);
@@ -97,15 +108,21 @@ class StubMaster {
   absl::StatusOr<pid_t> NewStub();
   // A new thread of `stub`, untraced and parked in the stub's pause loop.
   absl::StatusOr<pid_t> CloneThread(pid_t stub);
-  // Kills and reaps the stub.
+  // Kills the stub and reaps it, on the master thread, later: the caller
+  // does not wait (a process exit should not pay for a hand-off to the
+  // master and back).
   void Release(pid_t stub);
 
  private:
   // Runs `fn` on the master thread and returns its result.
   absl::StatusOr<pid_t> Run(std::function<absl::StatusOr<pid_t>()> fn);
+  // Queues `fn` to run on the master thread and returns at once.
+  void Post(std::function<void()> fn);
   void Loop();
   // Reaps killed stubs whose threads are all gone.
   void ReapDead(bool block);
+  // Forks a stub from the template (made on first use); master thread only.
+  absl::StatusOr<pid_t> ForkFromTemplate();
 
   const internal::StubLayout layout_;
   const int memory_file_fd_;
@@ -115,6 +132,9 @@ class StubMaster {
   // Factory threads by stub pid; touched only on the master thread.
   absl::flat_hash_map<pid_t, std::unique_ptr<StubThread>> factories_;
   std::vector<pid_t> dead_;  // killed, not yet reaped; master thread only
+  // The stub every other stub is forked from; runs no guest code. Master
+  // thread only.
+  std::unique_ptr<StubThread> template_;
   std::thread thread_;
 };
 

@@ -111,6 +111,12 @@ constexpr uint64_t kTaskSize = 0x7ffffffff000ULL;
   syscall(SYS_setpgid, 0, 0);
   uint64_t empty_mask = 0;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty_mask, nullptr, sizeof(empty_mask));
+  // Stubs forked from this one (StubMaster's template) are reaped by the
+  // master, their tracer; ignoring SIGCHLD makes the kernel release them
+  // then instead of leaving them zombies of this process. The kernel's
+  // struct sigaction: handler, flags, restorer, mask.
+  const uint64_t ignore_sigchld[4] = {reinterpret_cast<uint64_t>(SIG_IGN), 0, 0, 0};
+  syscall(SYS_rt_sigaction, SIGCHLD, ignore_sigchld, nullptr, sizeof(uint64_t));
   if (memory_file_fd != kStubMemoryFileFd) {
     if (syscall(SYS_dup2, memory_file_fd, kStubMemoryFileFd) < 0) syscall(SYS_exit_group, 126);
   }

@@ -291,7 +291,12 @@ void Task::Run() {
   // Give back this thread's stub thread, then drop the address space (and,
   // with its last user, the stub) and files before saying we are gone.
   ExitThreadCleanup();
-  mm_->address_space().ReleaseThreadForCaller();
+  // The last user of the address space skips the release (an injected exit,
+  // a ptrace round trip and a wait): dropping mm_ below destroys the stub
+  // process, which kills and reaps this thread's stub thread with the rest.
+  // Anyone else still holding the memory manager (procfs, briefly) only
+  // reads it through the memory file and never runs in it.
+  if (mm_.use_count() > 1) mm_->address_space().ReleaseThreadForCaller();
   // procfs reads these from other threads (mm_ref, fds_ref).
   std::atomic_store(&mm_, std::shared_ptr<mm::MemoryManager>());
   std::atomic_store(&fds_, std::shared_ptr<vfs::FdTable>());

@@ -537,7 +537,9 @@ ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::EnsureF
   return pmas_.emplace(lo, Pma{hi, off, -1}).first;
 }
 
-ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::BreakCow(uint64_t page) {
+ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::BreakCow(
+    uint64_t page, uint64_t* replaced) {
+  if (replaced != nullptr) *replaced = kNoShm;
   SplitPmaAt(page);
   SplitPmaAt(page + kPageSize);
   auto it = pmas_.find(page);
@@ -546,8 +548,16 @@ ErrnoOr<std::map<uint64_t, MemoryManager::Pma>::iterator> MemoryManager::BreakCo
   if (!mf_.Exclusive(p.file_offset, kPageSize)) {
     ASSIGN_OR_RETURN_ERRNO(uint64_t copy, mf_.Allocate(kPageSize, kPageSize));
     std::memcpy(mf_.Access(copy), mf_.Access(p.file_offset), kPageSize);
-    mf_.DecRef(p.file_offset, kPageSize);
+    const uint64_t shared = p.file_offset;
     p.file_offset = copy;
+    if (replaced != nullptr && p.mapped_prot >= 0) {
+      // The caller's MAP_FIXED replaces the mapping, then drops `shared`.
+      *replaced = shared;
+      p.mapped_prot = -1;
+      p.cow = false;
+      return it;
+    }
+    mf_.DecRef(shared, kPageSize);
     if (p.mapped_prot >= 0) {
       // The platform still maps the shared page: drop it, the next access
       // maps the copy.
@@ -701,6 +711,9 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   if (prot == PROT_NONE) return FaultError{abi_linux::kSEGV_ACCERR};
   if (at == AccessType::kWrite && !(prot & PROT_WRITE)) return FaultError{abi_linux::kSEGV_ACCERR};
   auto pma = EnsurePma(addr, vma);
+  // A shared page a copy-on-write break replaced, dropped once the mapping
+  // of the copy has replaced the platform's mapping of it (BreakCow).
+  uint64_t replaced = kNoShm;
   if (!pma.ok()) {
     if (vma->second.mappable) return FaultError{abi_linux::kBUS_ADRERR, abi_linux::kSIGBUS};
     return FaultError{abi_linux::kSEGV_MAPERR};  // out of memory: Linux would OOM-kill
@@ -708,8 +721,17 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   if ((*pma)->second.cow && (prot & PROT_WRITE)) {
     if ((*pma)->second.mapped_prot == (prot & ~PROT_WRITE)) {
       // Mapped read-only for copy-on-write and faulting again: a write.
-      pma = BreakCow(PageDown(addr));
-      if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};
+      Pma& whole = (*pma)->second;
+      if (mf_.Exclusive(whole.file_offset, whole.end - (*pma)->first)) {
+        // No one else references any page of it any more (the other side
+        // of the fork exited or execed): the whole PMA is ours again, and
+        // one mapping below makes all of it writable instead of a fault
+        // and a mapping per page.
+        whole.cow = false;
+      } else {
+        pma = BreakCow(PageDown(addr), &replaced);
+        if (!pma.ok()) return FaultError{abi_linux::kSEGV_MAPERR};
+      }
     } else {
       prot &= ~PROT_WRITE;  // reads share the page; a write faults again
     }
@@ -723,9 +745,16 @@ std::optional<FaultError> MemoryManager::HandleFault(uint64_t addr, AccessType a
   absl::Status s = as_->MapFile((*pma)->first, p.end - (*pma)->first, mf_.fd(), p.file_offset, prot);
   if (!s.ok()) {
     SK_LOG(ERROR) << "address space map: " << s;
+    if (replaced != kNoShm) {
+      // The shared page may still be mapped: never leave it behind.
+      absl::Status u = as_->Unmap((*pma)->first, p.end - (*pma)->first);
+      if (!u.ok()) SK_LOG(ERROR) << "address space unmap: " << u;
+      mf_.DecRef(replaced, kPageSize);
+    }
     return FaultError{abi_linux::kSEGV_MAPERR};
   }
   p.mapped_prot = prot;
+  if (replaced != kNoShm) mf_.DecRef(replaced, kPageSize);
   return std::nullopt;
 }
 

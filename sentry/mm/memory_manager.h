@@ -223,7 +223,14 @@ class MemoryManager {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Makes the page at `page` (inside a copy-on-write PMA) this address
   // space's own; returns the PMA now covering exactly that page.
-  ErrnoOr<std::map<uint64_t, Pma>::iterator> BreakCow(uint64_t page)
+  // With `replaced` (the fault path, which maps the page again at once),
+  // a copy leaves the platform's mapping of the shared page in place for
+  // that MAP_FIXED to replace, saving an unmap, and sets *replaced to the
+  // shared page's offset, still referenced: the caller drops it once the
+  // old mapping is gone, so the page cannot change hands while this
+  // address space can still see it. *replaced is kNoShm if nothing is left
+  // to drop.
+  ErrnoOr<std::map<uint64_t, Pma>::iterator> BreakCow(uint64_t page, uint64_t* replaced = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Walks [addr, addr+n) calling fn(file_offset, len) on accessible memory.
   template <typename Fn>
