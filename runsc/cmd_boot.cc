@@ -7,6 +7,7 @@
 // it (containerd's shim) sees the container's own status.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -104,55 +105,6 @@ bool DefaultIgnored(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
-// The file systems of a bundle: its root served by a gofer (writable
-// unless root.readonly), its bind mounts of directories each by a gofer of
-// their own, its tmpfs mounts; /proc, /sys, /dev and /dev/shm are the
-// sentry's own.
-absl::StatusOr<RootfsOptions> RootfsFor(const Bundle& b) {
-  const OciSpec& spec = b.spec;
-  RootfsOptions rootfs;
-  rootfs.root = b.rootfs;
-  rootfs.overlay = false;
-  rootfs.root_writable = !spec.root_readonly;
-  rootfs.tmp_for_readonly_root = false;
-  for (const OciMount& m : spec.mounts) {
-    bool bind = m.type == "bind" ||
-                std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
-                std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
-    if (bind) {
-      struct stat st;
-      if (stat(m.source.c_str(), &st) != 0) {
-        return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
-                                   ") does not exist");
-      }
-      if (!S_ISDIR(st.st_mode)) {
-        // Gofers serve directories; a file bind mount (/etc/hosts and the
-        // like under CRI) is not served yet.
-        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
-                        << " is not supported; skipped";
-        continue;
-      }
-      bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
-      char* real = realpath(m.source.c_str(), nullptr);
-      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
-      free(real);
-    } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
-      rootfs.tmpfs.push_back(m.destination);
-    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
-               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
-               m.type == "cgroup2") {
-      // /proc, /sys, /dev and /dev/shm are the sentry's own; mqueue and
-      // cgroup file systems are not there yet.
-      if (m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
-        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
-      }
-    } else {
-      return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
-                                        " is not supported");
-    }
-  }
-  return rootfs;
-}
 
 class Sandbox {
  public:
@@ -223,7 +175,7 @@ class Sandbox {
 
 absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_fds) {
   const OciSpec& spec = b.spec;
-  ASSIGN_OR_RETURN(RootfsOptions rootfs, RootfsFor(b));
+  ASSIGN_OR_RETURN(RootfsOptions rootfs, RootfsForBundle(b));
 
   sentry::kernel::KernelConfig cfg;
   cfg.platform = g.platform;
@@ -234,7 +186,7 @@ absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_
   absl::Time t0 = absl::Now();
   ASSIGN_OR_RETURN(kernel_, Kernel::Create(cfg));
   absl::Time t1 = absl::Now();
-  ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(*kernel_, rootfs));
+  ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(*kernel_, std::move(rootfs)));
   fs_ = std::move(fs);
   absl::Time t2 = absl::Now();
 
@@ -502,11 +454,16 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   }
   auto bundle = LoadBundle(req.value("bundle", ""));
   if (!bundle.ok()) return {{"error", std::string(bundle.status().message())}};
-  auto rootfs = RootfsFor(*bundle);
+  auto rootfs = RootfsForBundle(*bundle);
   if (!rootfs.ok()) return {{"error", std::string(rootfs.status().message())}};
   rootfs->detached = true;
+  // Its gofers were started by runsc create, in the host's mount namespace
+  // (where the container's root was mounted after this sandbox began):
+  // their sockets follow the three stdio fds.
+  for (size_t i = 3; i < fds.size(); ++i) rootfs->gofer_ends.push_back(std::move(fds[i]));
+  fds.resize(std::min<size_t>(fds.size(), 3));
   absl::StatusOr<SandboxFs> fs = absl::UnknownError("not started");
-  RunOnLauncher([&] { fs = MountSandboxFilesystems(*kernel_, *rootfs); });
+  RunOnLauncher([&] { fs = MountSandboxFilesystems(*kernel_, *std::move(rootfs)); });
   if (!fs.ok()) return {{"error", std::string(fs.status().message())}};
   auto sub = std::make_unique<SubContainer>();
   SubContainer* c = sub.get();
@@ -725,6 +682,15 @@ int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args) {
     }
   };
   prctl(PR_SET_NAME, "runsc-sandbox");
+  // In a pid and mount namespace of its own (runsc create), /proc is
+  // mounted anew for it: the host's processes are not the sandbox's to see.
+  // Host mounts made later still reach it where the host shares them.
+  if (getpid() == 1) {
+    (void)mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      SK_LOG(WARNING) << "cannot mount the sandbox's own /proc: " << strerror(errno);
+    }
+  }
   // Out of the caller's session: signals for its terminal or process group
   // are not the sandbox's.
   setsid();

@@ -132,7 +132,7 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
                  std::string(kernel.status().message()).c_str());
     return 125;
   }
-  auto fs = MountSandboxFilesystems(**kernel, rootfs);
+  auto fs = MountSandboxFilesystems(**kernel, std::move(rootfs));
   if (!fs.ok()) {
     std::fprintf(stderr, "runsc do: cannot set up the file systems: %s\n",
                  std::string(fs.status().message()).c_str());

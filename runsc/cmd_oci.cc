@@ -31,7 +31,9 @@
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
 #include "runsc/container.h"
+#include "runsc/gofer_process.h"
 #include "runsc/oci_spec.h"
+#include "runsc/sandbox_fs.h"
 #include "util/logging.h"
 #include "util/status_macros.h"
 
@@ -259,7 +261,8 @@ int ExitCodeOf(int wait_status) {
   _exit(ExitCodeOf(wait_status));
 }
 
-constexpr unsigned long kSandboxNamespaces = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+constexpr unsigned long kSandboxNamespaces =
+    CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
 
 constexpr char kContainerTypeAnnotation[] = "io.kubernetes.cri.container-type";
 constexpr char kSandboxIdAnnotation[] = "io.kubernetes.cri.sandbox-id";
@@ -308,12 +311,29 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
     }
     ASSIGN_OR_RETURN(replica, OpenConsole(o.console_socket));
   }
+  // The container's gofers start here, in the host's mount namespace: the
+  // shim mounted its root after the pod's sandbox (in a mount namespace of
+  // its own) began. Their sockets go to the sandbox after the stdio fds.
+  ASSIGN_OR_RETURN(RootfsOptions rootfs, RootfsForBundle(bundle));
+  std::vector<util::UniqueFd> gofers;
+  {
+    const bool root_ro = !rootfs.root_writable;
+    ASSIGN_OR_RETURN(util::UniqueFd root_gofer, StartDetachedGofer(rootfs.root, root_ro));
+    gofers.push_back(std::move(root_gofer));
+    for (const BindMount& b : rootfs.binds) {
+      ASSIGN_OR_RETURN(util::UniqueFd bind_gofer, StartDetachedGofer(b.source, b.read_only));
+      gofers.push_back(std::move(bind_gofer));
+    }
+  }
   RETURN_IF_ERROR(MakeStateDir(g, id));
-  std::vector<int> stdio = {0, 1, 2};
-  if (replica.valid()) stdio = {replica.get(), replica.get(), replica.get()};
+  std::vector<int> fds = {0, 1, 2};
+  if (replica.valid()) fds = {replica.get(), replica.get(), replica.get()};
+  for (const auto& gf : gofers) fds.push_back(gf.get());
   auto created = ControlCall(g.root, sandbox_id,
                              {{"cmd", "create-container"}, {"container", id}, {"bundle", bundle.dir}},
-                             stdio);
+                             fds);
+  // The sandbox holds its own copies now: once it hangs up, the gofers end.
+  gofers.clear();
   replica = util::UniqueFd();
   if (!created.ok()) {
     RemoveStateDir(g, id);
@@ -430,10 +450,10 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
   args.insert(args.end(), {"boot", "--bundle", bundle.dir, "--sync-fd", std::to_string(sync_fd),
                            "--preserve-fds", std::to_string(o.preserve_fds), id});
   // The sandbox gets namespaces of its own (defense in depth: it sees no
-  // host process, network, SysV IPC or host name), and is the init of its
-  // pid namespace: clients that look at the pid file's namespace (podman
-  // top) see the sandbox, never the host. Without the privilege for them,
-  // a plain child.
+  // host process, network, SysV IPC or host name, and its /proc is its
+  // own pid namespace's), and is the init of its pid namespace: clients
+  // that look at the pid file's namespace (podman top) see the sandbox,
+  // never the host. Without the privilege for them, a plain child.
   pid_t pid = static_cast<pid_t>(syscall(SYS_clone, kSandboxNamespaces | SIGCHLD, nullptr,
                                          nullptr, nullptr, 0));
   if (pid < 0 && (errno == EPERM || errno == EINVAL)) pid = fork();

@@ -35,9 +35,14 @@ void CloseFrom(int from) {
 }
 
 // The child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void ExecChild(pid_t parent, int sock, int devnull, const char* exe, char** argv) {
+[[noreturn]] void ExecChild(pid_t parent, int sock, int devnull, const char* exe, char** argv,
+                            bool detached) {
   // Die with the parent; if it is already gone, the death signal was never armed for it.
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
+  if (!detached && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) _exit(127);
+  if (detached) {
+    setsid();
+    if (dup2(devnull, STDERR_FILENO) < 0) _exit(127);
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -87,8 +92,10 @@ absl::StatusOr<int> GoferProcess::Wait() {
   return status;
 }
 
-absl::StatusOr<GoferProcess> StartGofer(const std::string& root, bool read_only,
-                                        const std::string& exe) {
+namespace {
+
+absl::StatusOr<GoferProcess> Start(const std::string& root, bool read_only,
+                                   const std::string& exe, bool detached) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     return util::LastErrnoStatus("socketpair for the gofer");
@@ -116,8 +123,23 @@ absl::StatusOr<GoferProcess> StartGofer(const std::string& root, bool read_only,
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return util::LastErrnoStatus("fork gofer");
-  if (pid == 0) ExecChild(parent, sock.get(), devnull.get(), exe.c_str(), argv.data());
+  if (pid == 0) ExecChild(parent, sock.get(), devnull.get(), exe.c_str(), argv.data(), detached);
   return GoferProcess(pid, std::move(sentry_end));
+}
+
+}  // namespace
+
+absl::StatusOr<GoferProcess> StartGofer(const std::string& root, bool read_only,
+                                        const std::string& exe) {
+  return Start(root, read_only, exe, /*detached=*/false);
+}
+
+absl::StatusOr<util::UniqueFd> StartDetachedGofer(const std::string& root, bool read_only,
+                                                  const std::string& exe) {
+  auto g = Start(root, read_only, exe, /*detached=*/true);
+  if (!g.ok()) return g.status();
+  g->pid = -1;  // not ours to kill or reap
+  return std::move(g->sentry_end);
 }
 
 }  // namespace runsc

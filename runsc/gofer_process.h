@@ -51,6 +51,13 @@ struct GoferProcess {
 absl::StatusOr<GoferProcess> StartGofer(const std::string& root, bool read_only,
                                         const std::string& exe = "/proc/self/exe");
 
+// A gofer that outlives its starter (runsc create of a pod's container
+// starts it in the host's mount namespace and hands its socket to the
+// pod's sandbox): no death signal, no stderr, ended by the sentry hanging
+// up. Answers the sentry's end; whoever inherits the child reaps it.
+absl::StatusOr<util::UniqueFd> StartDetachedGofer(const std::string& root, bool read_only,
+                                                  const std::string& exe = "/proc/self/exe");
+
 // `runsc gofer --root DIR --sock-fd N [--read-only]`: serves DIR on the connected socket fd N
 // (gofer::RunGofer) until the sentry hangs up. Exits 0 then, 1 on failure, 2 on bad usage.
 int CmdGofer(const std::vector<std::string>& args);

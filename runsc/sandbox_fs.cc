@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "runsc/oci_spec.h"
 #include "sentry/fsimpl/dev/devfs.h"
 #include "sentry/fsimpl/dev/devices.h"
 #include "sentry/fsimpl/devpts/devpts.h"
@@ -12,6 +13,7 @@
 #include "sentry/fsimpl/proc/procfs.h"
 #include "sentry/fsimpl/sys/sysfs.h"
 #include "sentry/fsimpl/tmpfs/tmpfs.h"
+#include "util/logging.h"
 #include "util/status_macros.h"
 
 namespace runsc {
@@ -58,10 +60,19 @@ vfs::Path SetRootOf(sentry::kernel::Kernel& k, const RootfsOptions& opts,
 }  // namespace
 
 absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
-                                                  const RootfsOptions& opts) {
+                                                  RootfsOptions opts) {
+  if (!opts.gofer_ends.empty() && opts.gofer_ends.size() != 1 + opts.binds.size()) {
+    return absl::InvalidArgumentError("one gofer for the root and one per bind mount expected");
+  }
+  size_t next_gofer = 0;
+  // A gofer for `dir`: one handed in, or one started here.
+  auto gofer_for = [&](const std::string& dir, bool ro) -> absl::StatusOr<GoferProcess> {
+    if (!opts.gofer_ends.empty()) return GoferProcess(-1, std::move(opts.gofer_ends[next_gofer++]));
+    return StartGofer(dir, ro);
+  };
   SandboxFs out;
   const bool lower_read_only = opts.overlay || !opts.root_writable;
-  ASSIGN_OR_RETURN(out.gofer, StartGofer(opts.root, lower_read_only));
+  ASSIGN_OR_RETURN(out.gofer, gofer_for(opts.root, lower_read_only));
   auto gofer_fs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
       std::move(out.gofer.sentry_end),
       fsimpl::gofer::GoferOptions{.read_only = lower_read_only,
@@ -108,7 +119,7 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                               vfs::kMountNoExec,
                           "sysfs", "ro"));
   for (const BindMount& b : opts.binds) {
-    ASSIGN_OR_RETURN(GoferProcess g, StartGofer(b.source, b.read_only));
+    ASSIGN_OR_RETURN(GoferProcess g, gofer_for(b.source, b.read_only));
     auto bfs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
         std::move(g.sentry_end),
         fsimpl::gofer::GoferOptions{.read_only = b.read_only, .memory_file = &mf});
@@ -133,6 +144,52 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                             "tmpfs", "mode=1777"));
   }
   return out;
+}
+
+absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
+  const OciSpec& spec = b.spec;
+  RootfsOptions rootfs;
+  rootfs.root = b.rootfs;
+  rootfs.overlay = false;
+  rootfs.root_writable = !spec.root_readonly;
+  rootfs.tmp_for_readonly_root = false;
+  for (const OciMount& m : spec.mounts) {
+    bool bind = m.type == "bind" ||
+                std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
+                std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
+    if (bind) {
+      struct stat st;
+      if (stat(m.source.c_str(), &st) != 0) {
+        return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
+                                   ") does not exist");
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        // Gofers serve directories; a file bind mount (/etc/hosts and the
+        // like under CRI) is not served yet.
+        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
+                        << " is not supported; skipped";
+        continue;
+      }
+      bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
+      char* real = realpath(m.source.c_str(), nullptr);
+      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
+      free(real);
+    } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
+      rootfs.tmpfs.push_back(m.destination);
+    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
+               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
+               m.type == "cgroup2") {
+      // /proc, /sys, /dev and /dev/shm are the sentry's own; mqueue and
+      // cgroup file systems are not there yet.
+      if (m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
+        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
+      }
+    } else {
+      return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
+                                        " is not supported");
+    }
+  }
+  return rootfs;
 }
 
 absl::StatusOr<BindMount> ParseVolume(const std::string& spec) {

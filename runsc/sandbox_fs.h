@@ -45,6 +45,10 @@ struct RootfsOptions {
   // A tree of its own (Vfs::NewDetachedRoot) rather than the sandbox's
   // root: a further container of a pod sharing the sandbox.
   bool detached = false;
+  // Gofers already started (by runsc create, in the host's mount
+  // namespace): the root's, then one per bind mount in order. Empty: the
+  // sandbox starts its own.
+  std::vector<util::UniqueFd> gofer_ends;
 };
 
 struct SandboxFs {
@@ -53,11 +57,18 @@ struct SandboxFs {
   sentry::vfs::Path root;  // the container's root
 };
 
+struct Bundle;
+// The file systems of an OCI bundle: its root (writable unless
+// root.readonly), its bind mounts of directories, its tmpfs mounts; /proc,
+// /sys, /dev and /dev/shm are the sentry's own. File bind mounts are
+// skipped with a warning.
+absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b);
+
 // Parses "HOST:GUEST[:ro|:rw]" (runsc do --volume).
 absl::StatusOr<BindMount> ParseVolume(const std::string& spec);
 
 absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
-                                                  const RootfsOptions& opts);
+                                                  RootfsOptions opts);
 
 }  // namespace runsc
 
