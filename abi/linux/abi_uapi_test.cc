@@ -33,6 +33,7 @@
 #include <linux/sem.h>
 #include <linux/shm.h>
 #include <linux/msg.h>
+#include <linux/mqueue.h>
 #include <linux/signal.h>
 #include <linux/stat.h>
 #include <linux/sysinfo.h>
@@ -48,6 +49,7 @@
 #include "abi/linux/limits.h"
 #include "abi/linux/mman.h"
 #include "abi/linux/mount.h"
+#include "abi/linux/mqueue.h"
 #include "abi/linux/resource.h"
 #include "abi/linux/sched.h"
 #include "abi/linux/signal.h"
@@ -494,6 +496,17 @@ CHECK_VALUE(SHMMNI);
 CHECK_VALUE(SHMMAX);
 CHECK_VALUE(SHMALL);
 CHECK_VALUE(SHMSEG);
+
+// ---- mqueue.h: include/uapi/linux/mqueue.h ----
+
+using KMqAttr = struct mq_attr;
+CHECK_SIZE(MqAttr, KMqAttr);
+CHECK_FIELD(MqAttr, KMqAttr, mq_flags);
+CHECK_FIELD(MqAttr, KMqAttr, mq_maxmsg);
+CHECK_FIELD(MqAttr, KMqAttr, mq_msgsize);
+CHECK_FIELD(MqAttr, KMqAttr, mq_curmsgs);
+CHECK_VALUE(MQ_PRIO_MAX);
+CHECK_VALUE(NOTIFY_COOKIE_LEN);
 
 // ---- mount.h: include/uapi/linux/mount.h ----
 

@@ -451,7 +451,10 @@ util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, const Wait
       if (child->zombie) {
         if (!o.exited) continue;
         int ws = child->exit_status();
-        WaitResult r{child->pid(), ws, uid};
+        WaitResult r;
+        r.pid = child->pid();
+        r.wait_status = ws;
+        r.uid = uid;
         if (WIFEXITED(ws)) {
           r.code = abi_linux::kCLD_EXITED;
           r.status = WEXITSTATUS(ws);
@@ -459,18 +462,39 @@ util::ErrnoOr<Kernel::WaitResult> Kernel::Wait(Task& waiter, int pid, const Wait
           r.code = (ws & 0x80) ? abi_linux::kCLD_DUMPED : abi_linux::kCLD_KILLED;
           r.status = WTERMSIG(ws);
         }
-        if (o.reap) child->reaped = true;
+        // wait4's rusage: the child's own and its reaped children's, which
+        // the parent's children totals take over when it reaps.
+        r.usage = child->SelfUsage();
+        r.usage += child->ChildrenUsage();
+        if (o.reap) {
+          child->reaped = true;
+          me.AddChildUsage(r.usage);
+        }
         return r;
       }
       if (o.stopped) {
         if (int sig = child->TakeStopReport(o.reap)) {
-          return WaitResult{child->pid(), ((sig & 0xff) << 8) | 0x7f, uid,
-                            abi_linux::kCLD_STOPPED, sig};
+          WaitResult r;
+          r.pid = child->pid();
+          r.wait_status = ((sig & 0xff) << 8) | 0x7f;
+          r.uid = uid;
+          r.code = abi_linux::kCLD_STOPPED;
+          r.status = sig;
+          r.usage = child->SelfUsage();
+          r.usage += child->ChildrenUsage();
+          return r;
         }
       }
       if (o.continued && child->TakeContinueReport(o.reap)) {
-        return WaitResult{child->pid(), 0xffff, uid, abi_linux::kCLD_CONTINUED,
-                          abi_linux::kSIGCONT};
+        WaitResult r;
+        r.pid = child->pid();
+        r.wait_status = 0xffff;
+        r.uid = uid;
+        r.code = abi_linux::kCLD_CONTINUED;
+        r.status = abi_linux::kSIGCONT;
+        r.usage = child->SelfUsage();
+        r.usage += child->ChildrenUsage();
+        return r;
       }
     }
     if (!any) return util::Errno(ECHILD);

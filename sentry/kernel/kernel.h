@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "platform/platform.h"
+#include "sentry/kernel/usage.h"
 #include "sentry/kernel/credentials.h"
 #include "sentry/vfs/vfs.h"
 #include "sentry/kernel/futex.h"
@@ -158,6 +159,7 @@ class Kernel {
     uint32_t uid = 0;
     int code = 0;         // CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED
     int status = 0;       // exit code or signal, as waitid's si_status
+    TaskUsage usage;      // the child's and its reaped children's (wait4's rusage)
   };
   struct WaitOptions {
     bool nohang = false;

@@ -1,5 +1,9 @@
 #include "sentry/kernel/task.h"
 
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "abi/linux/futex.h"
@@ -53,6 +57,18 @@ namespace {
 
 thread_local Task* current_task = nullptr;
 
+int64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+// Single-writer counters: a plain load and store, no locked instruction.
+template <typename T>
+void AddRelaxed(std::atomic<T>& a, T d) {
+  a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+}
+
 // Syscalls whose handlers live outside the kernel's files and report an
 // interrupted wait as EINTR, which Linux restarts (ERESTARTSYS): blocking
 // record locks, flock, and opening a FIFO that waits for its peer.
@@ -75,6 +91,43 @@ int RestartCodeForEintr(int64_t nr, const SyscallArgs& args) {
 }  // namespace
 
 Task* Task::Current() { return current_task; }
+
+int64_t Task::SentryThreadCpuNs() const {
+  timespec ts;
+  if (current_task == this) {
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  } else {
+    // Another thread of the sentry's own process: its thread CPU clock
+    // (MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)) is readable from here.
+    int tid = host_tid_.load(std::memory_order_relaxed);
+    if (tid == 0) return 0;  // not started
+    clockid_t id = static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 4 | 2);
+    if (clock_gettime(id, &ts) != 0) return 0;  // gone: see Usage()
+  }
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+TaskUsage Task::Usage() const {
+  if (usage_final_.load(std::memory_order_acquire)) return final_usage_;
+  TaskUsage u;
+  u.utime_ns = guest_ns_.load(std::memory_order_relaxed);
+  // Guest code running right now counts too.
+  if (int64_t start = switch_start_ns_.load(std::memory_order_relaxed); start != 0) {
+    u.utime_ns += std::max<int64_t>(0, MonotonicNs() - start);
+  }
+  int64_t cpu = SentryThreadCpuNs();
+  // The thread may have finished (and its host TID been reused) while the
+  // clock was read: its final figures are the ones then.
+  if (usage_final_.load(std::memory_order_acquire)) return final_usage_;
+  u.stime_ns = std::min(handler_ns_.load(std::memory_order_relaxed), cpu);
+  u.minflt = minflt_.load(std::memory_order_relaxed);
+  return u;
+}
+
+void Task::FinalizeUsage() {
+  final_usage_ = Usage();
+  usage_final_.store(true, std::memory_order_release);
+}
 
 bool Task::Sleep(absl::Time deadline) {
   absl::MutexLock l(&wait_mu_);
@@ -99,6 +152,20 @@ ErrnoOrVoid Task::PrepareChild(Task& child, uint64_t flags, uint64_t stack, uint
   child.regs_ = regs;
   child.sigmask_.store(sigmask_.load());
   std::memcpy(child.control_.comm, control_.comm, sizeof(control_.comm));
+  child.nice_.store(nice_.load());
+  child.sched_policy_.store(sched_policy_.load());
+  child.rt_priority_.store(rt_priority_.load());
+  if (sched_policy_.load() & L::kSCHED_RESET_ON_FORK) {
+    // Linux's sched_fork: the child leaves a real-time policy and a
+    // negative nice value, and does not keep the flag.
+    int policy = sched_policy_.load() & ~L::kSCHED_RESET_ON_FORK;
+    if (policy == L::kSCHED_FIFO || policy == L::kSCHED_RR) {
+      policy = L::kSCHED_NORMAL;
+      child.rt_priority_.store(0);
+    }
+    child.sched_policy_.store(policy);
+    if (nice_.load() < 0) child.nice_.store(0);
+  }
   (void)child.ctx_->SetFpState(fp);  // kept until the child first runs
   return {};
 }
@@ -239,12 +306,18 @@ void Task::ReleaseVforkParent() {
 
 void Task::ExitThreadCleanup() {
   ReleaseVforkParent();
+  // Robust futexes held by this thread are marked FUTEX_OWNER_DIED (their
+  // waiters woken), PI locks go to their waiters; before the TID is
+  // cleared, as Linux's mm_release orders it.
+  kernel_.futexes().ExitRobustAndPi(*this, robust_list_head_, /*exiting=*/true);
   // CLONE_CHILD_CLEARTID / set_tid_address: clear the word and wake one
   // waiter (pthread_join), unless the whole address space is going away.
   if (clear_child_tid_ != 0 && mm_.use_count() > 1) {
     uint32_t zero = 0;
     if (mm_->CopyOutObj(mm::UserAddr(clear_child_tid_), zero).ok()) {
-      kernel_.futexes().Wake(mm_.get(), clear_child_tid_, 1, L::kFUTEX_BITSET_MATCH_ANY);
+      // A shared wake, as Linux's: the word may be in shared memory.
+      auto key = Futexes::KeyOf(*mm_, clear_child_tid_, /*is_private=*/false);
+      if (key.ok()) kernel_.futexes().Wake(key->space, key->addr, 1, L::kFUTEX_BITSET_MATCH_ANY);
     }
   }
 }
@@ -256,6 +329,7 @@ void Task::ExitGroup(int wait_status) {
 
 void Task::Run() {
   current_task = this;
+  host_tid_.store(static_cast<int>(gettid()), std::memory_order_relaxed);
   vfs::SetInterruptCheck(+[](void* t) { return static_cast<Task*>(t)->ShouldInterruptWait(); },
                          this);
   while (!exiting_.load() && !tg_.exiting()) {
@@ -263,7 +337,14 @@ void Task::Run() {
     if (exiting_.load() || tg_.exiting()) break;
     kernel_.WaitWhilePaused(*this);
     if (exiting_.load() || tg_.exiting()) break;
+    // Usage accounting: two vDSO clock reads per switch (usage.h).
+    int64_t enter = MonotonicNs();
+    if (last_switch_end_ns_ != 0) AddRelaxed(handler_ns_, enter - last_switch_end_ns_);
+    switch_start_ns_.store(enter, std::memory_order_relaxed);
     platform::SwitchResult r = ctx_->Switch(mm_->address_space(), regs_);
+    last_switch_end_ns_ = MonotonicNs();
+    switch_start_ns_.store(0, std::memory_order_relaxed);
+    AddRelaxed(guest_ns_, last_switch_end_ns_ - enter);
     switch (r.reason) {
       case platform::StopReason::kSyscall:
         HandleSyscall();
@@ -297,9 +378,13 @@ void Task::Run() {
   // Anyone else still holding the memory manager (procfs, briefly) only
   // reads it through the memory file and never runs in it.
   if (mm_.use_count() > 1) mm_->address_space().ReleaseThreadForCaller();
+  // The last user of the address space records its resident set toward
+  // the process's peak (ru_maxrss) before it goes.
+  if (mm_.use_count() == 1) tg_.NoteResidentKb(ResidentKb(*mm_));
   // procfs reads these from other threads (mm_ref, fds_ref).
   std::atomic_store(&mm_, std::shared_ptr<mm::MemoryManager>());
   std::atomic_store(&fds_, std::shared_ptr<vfs::FdTable>());
+  FinalizeUsage();
   kernel_.TaskExited(this);
 }
 
@@ -337,6 +422,7 @@ void Task::HandleFault(const platform::SwitchResult& r) {
     auto err = mm_->HandleFault(r.fault_addr, mm::AccessType::kRead);
     if (!err) {
       spurious_fault_addr_ = 0;
+      AddRelaxed(minflt_, uint64_t{1});
       return;  // mapped: run the instruction again
     }
     if (err->already_mapped && spurious_fault_addr_ != r.fault_addr) {

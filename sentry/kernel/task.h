@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "platform/platform.h"
 #include "sentry/kernel/syscall_table.h"
+#include "sentry/kernel/usage.h"
 #include "sentry/mm/memory_manager.h"
 #include "sentry/vfs/fd_table.h"
 #include "sentry/vfs/vfs.h"
@@ -105,6 +106,18 @@ class Task : public vfs::Context {
     robust_list_len_ = len;
   }
   uint64_t robust_list_head() const { return robust_list_head_; }
+  // setpriority(2)'s nice value, -20..19, per thread; clone and fork copy
+  // it. Bookkeeping only: the host schedules every task alike.
+  int nice() const { return nice_.load(); }
+  void set_nice(int n) { nice_.store(n); }
+  // sched_setscheduler(2)'s policy (with SCHED_RESET_ON_FORK) and
+  // real-time priority, per thread; bookkeeping like nice().
+  int sched_policy() const { return sched_policy_.load(); }
+  int rt_priority() const { return rt_priority_.load(); }
+  void set_sched(int policy, int rt_priority) {
+    sched_policy_.store(policy);
+    rt_priority_.store(rt_priority);
+  }
   abi_linux::SigSet signal_mask() const { return sigmask_.load(); }
   void set_signal_mask(abi_linux::SigSet m);
   abi_linux::SigSet pending_signals() const { return pending_.load(); }
@@ -196,6 +209,11 @@ class Task : public vfs::Context {
     return std::string(control_.comm, strnlen(control_.comm, sizeof(control_.comm)));
   }
 
+  // ---- Resource usage (usage.h) ----
+  // This thread's figures so far (the final ones once it has exited);
+  // callable from any thread. maxrss is left to the process.
+  TaskUsage Usage() const;
+
  private:
   void Run();
   void HandleSyscall();
@@ -221,6 +239,12 @@ class Task : public vfs::Context {
   // SIGCONT or SIGKILL.
   void WaitWhileStopped();
 
+  // Freezes the usage figures at exit, before the process adds them to
+  // its exited threads' (ThreadGroup::RemoveTask).
+  void FinalizeUsage();
+  // CPU time of this task's sentry thread (from any thread).
+  int64_t SentryThreadCpuNs() const;
+
   Kernel& kernel_;
   ThreadGroup& tg_;
   const int tid_;
@@ -236,6 +260,15 @@ class Task : public vfs::Context {
   uint64_t spurious_fault_addr_ = 0;
   uint64_t robust_list_head_ = 0;
   uint64_t robust_list_len_ = 0;
+  // Usage accounting: written by the task's own thread, read by any.
+  std::atomic<int64_t> guest_ns_{0};         // inside Switch: user time
+  std::atomic<int64_t> handler_ns_{0};       // between Switches
+  std::atomic<int64_t> switch_start_ns_{0};  // when the running Switch began; 0 outside
+  std::atomic<uint64_t> minflt_{0};
+  std::atomic<int> host_tid_{0};             // the sentry thread's, for its CPU clock
+  std::atomic<bool> usage_final_{false};
+  TaskUsage final_usage_;                    // set before usage_final_
+  int64_t last_switch_end_ns_ = 0;
   std::atomic<abi_linux::SigSet> sigmask_{0};
   std::atomic<abi_linux::SigSet> pending_{0};
   mutable absl::Mutex sig_mu_;
@@ -251,6 +284,9 @@ class Task : public vfs::Context {
   // The mask to restore after a handler interrupts rt_sigsuspend.
   std::optional<abi_linux::SigSet> saved_mask_;
   std::atomic<bool> exiting_{false};
+  std::atomic<int> nice_{0};
+  std::atomic<int> sched_policy_{0};
+  std::atomic<int> rt_priority_{0};
   int thread_exit_status_ = 0;
   TaskControl control_;
   // Set in a CLONE_VFORK child: notified when it execs or exits.

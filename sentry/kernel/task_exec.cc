@@ -52,6 +52,11 @@ ErrnoOrVoid Task::Exec(int dirfd, const std::string& path, std::vector<std::stri
     Sleep(absl::Now() + absl::Milliseconds(1));
   }
 
+  // The old image's robust and PI futexes are released (Linux's
+  // futex_exec_release), while its memory is still this task's.
+  kernel_.futexes().ExitRobustAndPi(*this, robust_list_head_, /*exiting=*/false);
+  // The old image's resident set counts toward the process's peak.
+  tg_.NoteResidentKb(ResidentKb(*mm_));
   // POSIX timers go; interval timers stay, counting CPU time on.
   tg_.timers().OnExec(mm_->address_space().CpuTimeNs(), mm->address_space().CpuTimeNs());
   mm_->address_space().ReleaseThreadForCaller();

@@ -46,7 +46,16 @@ void ThreadGroup::AddTask(Task* t) {
 bool ThreadGroup::RemoveTask(Task* t) {
   absl::MutexLock l(&mu_);
   tasks_.erase(std::remove(tasks_.begin(), tasks_.end(), t), tasks_.end());
+  // Under the same lock as the list, so SelfUsage counts it exactly once.
+  exited_usage_ += t->Usage();
   return tasks_.empty();
+}
+
+TaskUsage ThreadGroup::SelfUsage() const {
+  absl::MutexLock l(&mu_);
+  TaskUsage u = exited_usage_;
+  for (const Task* t : tasks_) u += t->Usage();
+  return u;
 }
 
 std::vector<Task*> ThreadGroup::tasks() const {

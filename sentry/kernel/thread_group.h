@@ -3,6 +3,7 @@
 #ifndef SENTRY_KERNEL_THREAD_GROUP_H_
 #define SENTRY_KERNEL_THREAD_GROUP_H_
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "sentry/kernel/credentials.h"
 #include "sentry/kernel/timers.h"
+#include "sentry/kernel/usage.h"
 #include "sentry/vfs/vfs.h"
 #include "sentry/vfs/waiter.h"
 #include "util/errno.h"
@@ -154,6 +156,25 @@ class ThreadGroup {
   // fork; destroyed when the last thread exits.
   ProcessTimers& timers() { return timers_; }
 
+  // ---- Resource usage (usage.h) ----
+  // The process's own: its live threads' figures plus those of the
+  // threads that have exited, and its peak resident set.
+  TaskUsage SelfUsage() const;
+  // Its reaped children's (and their reaped children's), added at reap.
+  TaskUsage ChildrenUsage() const {
+    absl::MutexLock l(&mu_);
+    return children_usage_;
+  }
+  void AddChildUsage(const TaskUsage& u) {
+    absl::MutexLock l(&mu_);
+    children_usage_ += u;
+  }
+  // Records the resident set size seen now (KiB) toward the peak.
+  void NoteResidentKb(int64_t kb) {
+    absl::MutexLock l(&mu_);
+    exited_usage_.maxrss_kb = std::max(exited_usage_.maxrss_kb, kb);
+  }
+
  private:
   Kernel& kernel_;
   const int pid_;
@@ -188,6 +209,8 @@ class ThreadGroup {
   std::array<abi_linux::Rlimit64, 16> rlimits_ ABSL_GUARDED_BY(mu_){};
   std::array<abi_linux::SigAction, abi_linux::kNumSignals> actions_ ABSL_GUARDED_BY(mu_){};
   std::vector<Task*> tasks_ ABSL_GUARDED_BY(mu_);
+  TaskUsage exited_usage_ ABSL_GUARDED_BY(mu_);    // and the peak RSS
+  TaskUsage children_usage_ ABSL_GUARDED_BY(mu_);
   bool exiting_ ABSL_GUARDED_BY(mu_) = false;
   int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;

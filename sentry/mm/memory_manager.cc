@@ -641,6 +641,16 @@ ErrnoOr<size_t> MemoryManager::ForEachBacked(uint64_t addr, size_t n, AccessType
   return done;
 }
 
+ErrnoOr<std::optional<uint64_t>> MemoryManager::SharedOffset(UserAddr addr) {
+  absl::MutexLock l(&mu_);
+  auto vma = FindVma(addr.value());
+  if (vma == vmas_.end() || vma->second.prot == PROT_NONE) return Errno(EFAULT);
+  if (!vma->second.shared) return std::optional<uint64_t>();
+  auto pma = EnsurePma(addr.value(), vma);
+  if (!pma.ok()) return pma.error();
+  return std::optional<uint64_t>((*pma)->second.file_offset + (addr.value() - (*pma)->first));
+}
+
 ErrnoOr<size_t> MemoryManager::CopyIn(UserAddr src, void* dst, size_t n) {
   absl::MutexLock l(&mu_);
   auto* out = static_cast<uint8_t*>(dst);

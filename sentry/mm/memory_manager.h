@@ -134,6 +134,12 @@ class MemoryManager {
   // Zeroes guest memory.
   ErrnoOr<size_t> ZeroOut(UserAddr dst, size_t n);
 
+  // Where the word at `addr` lives in the memory file when its mapping is
+  // shared (MAP_SHARED, anonymous or of a file), faulting the page in:
+  // every process mapping it sees the same offset, which keys a shared
+  // futex. nullopt for private memory; EFAULT for no mapping.
+  ErrnoOr<std::optional<uint64_t>> SharedOffset(UserAddr addr);
+
   // Pins up to `n` bytes at `addr` for host I/O (the accessible prefix).
   ErrnoOr<PinnedRanges> Pin(UserAddr addr, size_t n, AccessType at);
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "sentry/vfs/dnotify.h"
+
 namespace sentry::vfs {
 
 std::shared_ptr<FileDescription> FdTable::Get(int fd) const {
@@ -31,6 +33,9 @@ ErrnoOrVoid FdTable::InstallAt(int fd, std::shared_ptr<FileDescription> f, bool 
     old = std::move(e.file);  // released outside the lock
     e = Entry{std::move(f), cloexec};
   }
+  // Closing an fd drops this table's directory watch on the file (Linux's
+  // dnotify_flush in filp_close); so in every path below.
+  if (old != nullptr) dnotify::Forget(old.get(), this);
   return {};
 }
 
@@ -40,6 +45,7 @@ ErrnoOr<std::shared_ptr<FileDescription>> FdTable::Remove(int fd) {
   if (it == fds_.end()) return Errno(EBADF);
   auto f = std::move(it->second.file);
   fds_.erase(it);
+  dnotify::Forget(f.get(), this);
   return f;
 }
 
@@ -73,6 +79,7 @@ void FdTable::CloseRange(unsigned first, unsigned last, bool cloexec_only) {
       }
     }
   }
+  for (const auto& f : closed) dnotify::Forget(f.get(), this);
 }
 
 void FdTable::CopyInto(FdTable& other) const {
@@ -96,6 +103,7 @@ void FdTable::CloseCloexec() {
       ++it;
     }
   }
+  for (const auto& f : closed) dnotify::Forget(f.get(), this);
 }
 
 int FdTable::Count() const {

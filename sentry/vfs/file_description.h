@@ -7,6 +7,7 @@
 #ifndef SENTRY_VFS_FILE_DESCRIPTION_H_
 #define SENTRY_VFS_FILE_DESCRIPTION_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -93,6 +94,11 @@ class FileDescription {
   void set_path(Path p) { path_ = std::move(p); }
   Inode* inode() const { return path_.dentry ? path_.dentry->inode().get() : nullptr; }
 
+  // F_SETSIG: the signal this file's notifications (dnotify.h) send; 0
+  // means plain SIGIO.
+  int sigio_signal() const { return sigio_signal_.load(); }
+  void set_sigio_signal(int sig) { sigio_signal_.store(sig); }
+
   // Open flags: access mode and status flags (O_APPEND, O_NONBLOCK, ...).
   int flags() const { return flags_; }
   void set_status_flags(int f);
@@ -102,6 +108,7 @@ class FileDescription {
  protected:
   int flags_;
   Path path_;
+  std::atomic<int> sigio_signal_{0};
 };
 
 }  // namespace sentry::vfs

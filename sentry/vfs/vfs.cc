@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <deque>
 
+#include "abi/linux/fcntl.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "sentry/vfs/dnotify.h"
 #include "sentry/vfs/file_description.h"
 
 namespace sentry::vfs {
@@ -414,6 +416,7 @@ ErrnoOr<std::shared_ptr<Dentry>> Vfs::CreateLocked(Context& ctx, const Path& par
   RETURN_IF_ERRNO(MayCreateLocked(ctx, parent));
   Inode& dir = *parent.dentry->inode();
   ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<Inode> in, dir.Create(ctx, name, args));
+  dnotify::Notify(&dir, abi_linux::kDN_CREATE);
   auto d = std::make_shared<Dentry>(std::move(in), name, parent.dentry);
   if (dir.CacheChildren()) parent.dentry->children_[name] = d;
   return d;
@@ -590,6 +593,7 @@ ErrnoOrVoid Vfs::Symlink(Context& ctx, const std::string& target, const Start& s
   Inode& dir = *pn.parent.dentry->inode();
   ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<Inode> in,
                          dir.Symlink(ctx, pn.name, target, args.uid, args.gid));
+  dnotify::Notify(&dir, abi_linux::kDN_CREATE);
   if (dir.CacheChildren()) {
     pn.parent.dentry->children_[pn.name] = std::make_shared<Dentry>(in, pn.name, pn.parent.dentry);
   }
@@ -617,6 +621,7 @@ ErrnoOrVoid Vfs::Link(Context& ctx, const Start& old_s, std::string_view old_pat
   }
   Inode& dir = *pn.parent.dentry->inode();
   RETURN_IF_ERRNO(dir.Link(ctx, pn.name, target));
+  dnotify::Notify(&dir, abi_linux::kDN_CREATE);
   if (old.dentry->tmpfile_ == Dentry::Tmpfile::kLinkable) {
     // Named now: the open file's dentry is this name from here on.
     {
@@ -648,6 +653,7 @@ ErrnoOrVoid Vfs::Unlink(Context& ctx, const Start& s, std::string_view path) {
   if (child->mounts_ > 0) return Errno(EBUSY);
   RETURN_IF_ERRNO(MayDeleteLocked(ctx, pn.parent, ci));
   RETURN_IF_ERRNO(pn.parent.dentry->inode()->Unlink(ctx, pn.name, ci));
+  dnotify::Notify(pn.parent.dentry->inode().get(), abi_linux::kDN_DELETE);
   child->deleted_ = true;
   DropChildLocked(*pn.parent.dentry, pn.name);
   return {};
@@ -666,6 +672,7 @@ ErrnoOrVoid Vfs::Rmdir(Context& ctx, const Start& s, std::string_view path) {
   if (child->mounts_ > 0) return Errno(EBUSY);
   RETURN_IF_ERRNO(MayDeleteLocked(ctx, pn.parent, ci));
   RETURN_IF_ERRNO(pn.parent.dentry->inode()->Rmdir(ctx, pn.name, ci));
+  dnotify::Notify(pn.parent.dentry->inode().get(), abi_linux::kDN_DELETE);
   child->deleted_ = true;
   child->children_.clear();
   DropChildLocked(*pn.parent.dentry, pn.name);
@@ -733,6 +740,17 @@ ErrnoOrVoid Vfs::Rename(Context& ctx, const Start& old_s, std::string_view old_p
   RETURN_IF_ERRNO(op.parent.dentry->inode()->Rename(ctx, op.name, oi, *np.parent.dentry->inode(),
                                                     np.name, nd ? nd->inode().get() : nullptr,
                                                     flags));
+  // As Linux's fsnotify_move, once per direction: the rename itself and the
+  // name leaving to the old directory, the name arriving to the new one.
+  auto notify_move = [](const Inode* from, const Inode* to) {
+    dnotify::Notify(from, abi_linux::kDN_RENAME);
+    dnotify::Notify(from, abi_linux::kDN_DELETE);
+    dnotify::Notify(to, abi_linux::kDN_CREATE);
+  };
+  notify_move(op.parent.dentry->inode().get(), np.parent.dentry->inode().get());
+  if (nd && (flags & RENAME_EXCHANGE)) {
+    notify_move(np.parent.dentry->inode().get(), op.parent.dentry->inode().get());
+  }
   // Update the cache: od moves to the new name; nd is replaced (or, with
   // EXCHANGE, moves to the old name).
   auto move = [&](const std::shared_ptr<Dentry>& d, const ParentAndName& to) {
@@ -801,7 +819,27 @@ ErrnoOrVoid Vfs::SetAttr(Context& ctx, const Path& p, const SetAttrArgs& in_args
   }
   args.mask &= ~SetAttrArgs::kChown;
   if (args.mask == 0) return {};
-  return in.SetAttr(ctx, args);
+  RETURN_IF_ERRNO(in.SetAttr(ctx, args));
+  if (dnotify::Active()) {
+    // Linux's fsnotify_change: a size change is a modification, both times
+    // together (utimes) an attribute change, one of them alone an access or
+    // a modification.
+    uint32_t ev = 0;
+    if (args.mask & (SetAttrArgs::kMode | SetAttrArgs::kUid | SetAttrArgs::kGid)) {
+      ev |= abi_linux::kDN_ATTRIB;
+    }
+    if (args.mask & SetAttrArgs::kSize) ev |= abi_linux::kDN_MODIFY;
+    uint32_t times = args.mask & (SetAttrArgs::kAtime | SetAttrArgs::kMtime);
+    if (times == (SetAttrArgs::kAtime | SetAttrArgs::kMtime)) {
+      ev |= abi_linux::kDN_ATTRIB;
+    } else if (times == SetAttrArgs::kAtime) {
+      ev |= abi_linux::kDN_ACCESS;
+    } else if (times == SetAttrArgs::kMtime) {
+      ev |= abi_linux::kDN_MODIFY;
+    }
+    if (ev != 0) dnotify::NotifyParent(p, ev);
+  }
+  return {};
 }
 
 ErrnoOrVoid Vfs::Access(Context& ctx, const Path& p, int may, bool effective) {

@@ -278,10 +278,11 @@ else
 fi
 
 # An init with a SIGTERM handler: `ctr task kill` (SIGTERM) runs it.
+# The init says when its trap is installed: a SIGTERM before that finds the
+# default disposition, which a pid namespace's init ignores.
 bg_run trap run --rm "${run_flags[@]}" "$image" run-trap \
-  sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
-if bg_until 30 status_is run-trap RUNNING; then
-  sleep 0.5 # let sh install its trap
+  sh -c 'trap "exit 42" TERM; echo trap-ready; while :; do sleep 0.1; done'
+if bg_until 30 grep -q trap-ready "$tmp/trap.out"; then
   ctr_ tasks kill run-trap
   bg_wait trap
   if [[ $rc == 42 ]]; then

@@ -303,6 +303,38 @@ TEST(PidfdSendSignalTest, Errors) {
               SyscallFailsWithErrno(EFAULT));
 }
 
+// pidfd_send_signal(2) also takes an open /proc/PID directory (what it was
+// first designed for); a thread's /proc/PID/task/TID or any other directory
+// is not a process.
+TEST(PidfdSendSignalTest, ProcPidDirectoryNamesTheProcess) {
+  BlockedChild child;
+  ASSERT_GT(child.pid(), 0);
+  std::string dir = "/proc/" + std::to_string(child.pid());
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_THAT(fd, SyscallSucceeds());
+  ScopedFd closer(fd);
+  int task_fd = open((dir + "/task/" + std::to_string(child.pid())).c_str(),
+                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_THAT(task_fd, SyscallSucceeds());
+  ScopedFd task_closer(task_fd);
+  EXPECT_THAT(PidfdSendSignal(task_fd, SIGKILL, nullptr, 0), SyscallFailsWithErrno(EBADF));
+  int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_THAT(proc_fd, SyscallSucceeds());
+  ScopedFd proc_closer(proc_fd);
+  EXPECT_THAT(PidfdSendSignal(proc_fd, SIGKILL, nullptr, 0), SyscallFailsWithErrno(EBADF));
+  // Not a pidfd for the other calls.
+  EXPECT_THAT(PidfdGetfd(fd, 0, 0), SyscallFailsWithErrno(EBADF));
+
+  EXPECT_THAT(PidfdSendSignal(fd, 0, nullptr, 0), SyscallSucceeds());
+  ASSERT_THAT(PidfdSendSignal(fd, SIGKILL, nullptr, 0), SyscallSucceeds());
+  int status = 0;
+  ASSERT_THAT(RetryEINTR(waitpid)(child.pid(), &status, 0), SyscallSucceedsWithValue(child.pid()));
+  child.set_reaped();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+  // Reaped: the directory names no process any more.
+  EXPECT_THAT(PidfdSendSignal(fd, 0, nullptr, 0), SyscallFailsWithErrno(ESRCH));
+}
+
 TEST(PidfdSendSignalTest, QueuesInfoToSelf) {
   sigset_t set, old;
   sigemptyset(&set);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 
 #include "abi/linux/termios.h"
 #include "absl/strings/str_cat.h"
@@ -134,6 +135,109 @@ ErrnoOr<size_t> Pipe::WriteInternal(const void* src, size_t n, bool nonblock) {
                   POLLIN | POLLRDNORM);
 }
 
+ErrnoOr<size_t> Pipe::SpliceIn(size_t max, bool nonblock, Fill fill) {
+  if (max == 0) return size_t{0};
+  ErrnoOr<size_t> r = [&]() -> ErrnoOr<size_t> {
+    absl::MutexLock l(&mu_);
+    while (readers_ > 0 && buf_.size() >= capacity_) {
+      if (nonblock) return Errno(EAGAIN);
+      if (vfs::ShouldInterruptWait()) return Errno(EINTR);
+      mu_.AwaitWithTimeout(absl::Condition(
+                               +[](Pipe* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+                                 return p->buf_.size() < p->capacity_ || p->readers_ == 0;
+                               },
+                               this),
+                           kInterruptPoll);
+    }
+    if (readers_ == 0) return Errno(EPIPE);
+    size_t n = std::min(max, capacity_ - buf_.size());
+    size_t old = buf_.size();
+    buf_.resize(old + n);
+    ErrnoOr<size_t> got = fill(buf_.data() + old, n);
+    buf_.resize(old + (got.ok() ? std::min(*got, n) : 0));
+    if (!got.ok()) return got.error();
+    return std::min(*got, n);
+  }();
+  return Announce(queue_, r, POLLIN | POLLRDNORM);
+}
+
+ErrnoOr<size_t> Pipe::SpliceOut(size_t max, bool nonblock, Drain drain) {
+  if (max == 0) return size_t{0};
+  ErrnoOr<size_t> r = [&]() -> ErrnoOr<size_t> {
+    absl::MutexLock l(&mu_);
+    while (buf_.empty()) {
+      if (writers_ == 0) return size_t{0};
+      if (nonblock) return Errno(EAGAIN);
+      if (vfs::ShouldInterruptWait()) return Errno(EINTR);
+      mu_.AwaitWithTimeout(absl::Condition(
+                               +[](Pipe* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+                                 return !p->buf_.empty() || p->writers_ == 0;
+                               },
+                               this),
+                           kInterruptPoll);
+    }
+    ErrnoOr<size_t> put = drain(buf_.data(), std::min(max, buf_.size()));
+    if (!put.ok()) return put.error();
+    size_t n = std::min(*put, buf_.size());
+    buf_.erase(0, n);
+    return n;
+  }();
+  return Announce(queue_, r, POLLOUT | POLLWRNORM);
+}
+
+ErrnoOr<size_t> Pipe::Transfer(Pipe& from, Pipe& to, size_t max, bool nonblock, bool consume) {
+  if (max == 0) return size_t{0};
+  while (true) {
+    {  // Data in `from`, or its end.
+      absl::MutexLock l(&from.mu_);
+      while (from.buf_.empty()) {
+        if (from.writers_ == 0) return size_t{0};
+        if (nonblock) return Errno(EAGAIN);
+        if (vfs::ShouldInterruptWait()) return Errno(EINTR);
+        from.mu_.AwaitWithTimeout(absl::Condition(
+                                      +[](Pipe* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+                                        return !p->buf_.empty() || p->writers_ == 0;
+                                      },
+                                      &from),
+                                  kInterruptPoll);
+      }
+    }
+    {  // Room in `to`.
+      absl::MutexLock l(&to.mu_);
+      while (to.readers_ > 0 && to.buf_.size() >= to.capacity_) {
+        if (nonblock) return Errno(EAGAIN);
+        if (vfs::ShouldInterruptWait()) return Errno(EINTR);
+        to.mu_.AwaitWithTimeout(absl::Condition(
+                                    +[](Pipe* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+                                      return p->buf_.size() < p->capacity_ || p->readers_ == 0;
+                                    },
+                                    &to),
+                                kInterruptPoll);
+      }
+      if (to.readers_ == 0) return Errno(EPIPE);
+    }
+    size_t n = 0;
+    {
+      // Both at once, in address order (Linux's pipe_double_lock); another
+      // reader or writer may have come between, then wait again.
+      bool from_first = std::less<Pipe*>()(&from, &to);
+      absl::MutexLock l1(from_first ? &from.mu_ : &to.mu_);
+      absl::MutexLock l2(from_first ? &to.mu_ : &from.mu_);
+      if (to.readers_ == 0) return Errno(EPIPE);
+      if (from.buf_.empty() && from.writers_ == 0) return size_t{0};
+      if (!from.buf_.empty() && to.buf_.size() < to.capacity_) {
+        n = std::min({max, from.buf_.size(), to.capacity_ - to.buf_.size()});
+        to.buf_.append(from.buf_, 0, n);
+        if (consume) from.buf_.erase(0, n);
+      }
+    }
+    if (n == 0) continue;
+    to.queue_.Notify(POLLIN | POLLRDNORM);
+    if (consume) from.queue_.Notify(POLLOUT | POLLWRNORM);
+    return n;
+  }
+}
+
 uint32_t Pipe::Readiness(bool reader, bool writer, uint32_t mask) {
   absl::MutexLock l(&mu_);
   uint32_t r = 0;
@@ -152,6 +256,22 @@ uint32_t Pipe::Readiness(bool reader, bool writer, uint32_t mask) {
 size_t Pipe::Buffered() {
   absl::MutexLock l(&mu_);
   return buf_.size();
+}
+
+size_t Pipe::capacity() {
+  absl::MutexLock l(&mu_);
+  return capacity_;
+}
+
+util::ErrnoOrVoid Pipe::SetCapacity(size_t bytes) {
+  {
+    absl::MutexLock l(&mu_);
+    if (buf_.size() > bytes) return Errno(EBUSY);
+    capacity_ = bytes;
+  }
+  // A larger pipe may have room for a blocked writer now.
+  queue_.Notify(POLLOUT | POLLWRNORM);
+  return {};
 }
 
 void Pipe::AddEnd(bool reader) {

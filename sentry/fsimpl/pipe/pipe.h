@@ -43,6 +43,33 @@ class Pipe {
   util::ErrnoOr<size_t> ReadInternal(void* dst, size_t n, bool nonblock);
   util::ErrnoOr<size_t> WriteInternal(const void* src, size_t n, bool nonblock);
   size_t Buffered();
+  // The capacity in bytes (F_GETPIPE_SZ), and a change of it
+  // (F_SETPIPE_SZ) to `bytes`, already rounded by the caller; EBUSY when
+  // more than that is buffered.
+  size_t capacity();
+  util::ErrnoOrVoid SetCapacity(size_t bytes);
+
+  // ---- splice(2) and tee(2) ----
+  // Each waits as read(2)/write(2) do: EAGAIN instead when `nonblock`,
+  // EINTR when the task must take a signal first.
+  using Fill = absl::FunctionRef<util::ErrnoOr<size_t>(char* buf, size_t n)>;
+  using Drain = absl::FunctionRef<util::ErrnoOr<size_t>(const char* buf, size_t n)>;
+  // Fills the pipe from a source: waits for room (EPIPE when no reader is
+  // left), then calls `fill` once with the free space, at most `max`
+  // bytes, to write into; what it wrote (0: the source is at its end) is
+  // what the pipe gained. Holding the pipe's lock, so nothing is lost to a
+  // racing writer.
+  util::ErrnoOr<size_t> SpliceIn(size_t max, bool nonblock, Fill fill);
+  // Drains the pipe into a sink: waits for data (0 when it is empty and no
+  // writer is left), then calls `drain` once with up to `max` buffered
+  // bytes; what it took leaves the pipe.
+  util::ErrnoOr<size_t> SpliceOut(size_t max, bool nonblock, Drain drain);
+  // Moves up to `max` bytes from `from` to `to` (or, unless `consume`,
+  // copies them, for tee(2)): waits for data in `from` (0 when empty with
+  // no writer) and room in `to` (EPIPE when no reader). The two must
+  // differ.
+  static util::ErrnoOr<size_t> Transfer(Pipe& from, Pipe& to, size_t max, bool nonblock,
+                                        bool consume);
   // poll(2) events for an end that reads and/or writes; changes are
   // announced on events().
   uint32_t Readiness(bool reader, bool writer, uint32_t mask);
@@ -104,6 +131,7 @@ class PipeEnd : public vfs::FileDescription {
   std::string Name() const override;
   bool is_pipe() const override { return true; }
   uint32_t Readiness(uint32_t mask) override { return pipe_->Readiness(reader_, writer_, mask); }
+  Pipe& pipe() { return *pipe_; }
   vfs::WaitQueue* events() override { return pipe_->events(); }
 
  private:

@@ -96,14 +96,15 @@ std::string MapsHeader(const mm::MemoryManager::VmaInfo& v) {
 }  // namespace
 
 std::string FormatStat(const ProcessStat& s) {
-  // Fields as fs/proc/array.c's do_task_stat prints them; times the sentry
-  // does not account (utime, stime, ...) are 0.
+  // Fields as fs/proc/array.c's do_task_stat prints them; what the sentry
+  // does not account (scheduling, I/O delays, ...) is 0.
   constexpr uint64_t kFlags = 0x400000;  // PF_RANDOMIZE-like: a plain user task
   return absl::StrFormat(
-      "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 0 0 0 0 20 0 %d 0 %u %u %u %u %u %u %u 0 0 %u %u %u "
-      "%u 0 0 0 %d 0 0 0 0 0 0 %u %u %u %u %u %u %u %d\n",
+      "%d (%s) %c %d %d %d %u %d %u %u %u %u %u %u %u %u %u 20 0 %d 0 %u %u %u %u %u %u %u 0 0 "
+      "%u %u %u %u 0 0 0 %d 0 0 0 0 0 0 %u %u %u %u %u %u %u %d\n",
       s.pid, s.comm, s.state, s.ppid, s.pgid != 0 ? s.pgid : s.tgid, s.sid != 0 ? s.sid : s.tgid,
-      s.tty_nr, s.tpgid, kFlags, s.num_threads, s.start_time_ticks, s.vm_size, s.vm_rss / kPage, s.rsslim,
+      s.tty_nr, s.tpgid, kFlags, s.minflt, s.cminflt, s.majflt, s.cmajflt, s.utime_ticks,
+      s.stime_ticks, s.cutime_ticks, s.cstime_ticks, s.num_threads, s.start_time_ticks, s.vm_size, s.vm_rss / kPage, s.rsslim,
       s.start_code, s.end_code, s.start_stack, s.sig_pending | s.sig_shared_pending, s.sig_blocked,
       s.sig_ignored, s.sig_caught, s.exit_signal, s.start_data, s.end_data, s.start_brk,
       s.args.arg_start, s.args.arg_end, s.args.env_start, s.args.env_end,

@@ -41,6 +41,10 @@ struct ProcessStat {
   int exit_signal = 17;
   int fd_size = 64;
   uint64_t start_time_ticks = 0;  // since boot, in clock ticks (100 Hz)
+  // CPU times in clock ticks and fault counts: the thread's, or the
+  // process's for /proc/PID; c*: its reaped children's.
+  uint64_t utime_ticks = 0, stime_ticks = 0, cutime_ticks = 0, cstime_ticks = 0;
+  uint64_t minflt = 0, cminflt = 0, majflt = 0, cmajflt = 0;
   uint64_t rsslim = ~uint64_t{0};
   // Memory, in bytes.
   uint64_t vm_size = 0, vm_rss = 0, vm_peak = 0, vm_hwm = 0, vm_data = 0, vm_stack = 0, vm_exe = 0,

@@ -29,6 +29,7 @@
 
 namespace sentry::kernel {
 class Kernel;
+class ThreadGroup;
 }
 
 namespace sentry::fsimpl::proc {
@@ -52,6 +53,11 @@ class ProcFilesystem : public vfs::Filesystem {
 
 // The root directory of a procfs instance showing `kernel`'s processes.
 util::ErrnoOr<std::shared_ptr<vfs::Inode>> NewProcRoot(ProcFilesystem& fs, kernel::Kernel& kernel);
+
+// The process a /proc/PID directory inode shows (not /proc/PID/task/TID,
+// nor a thread's /proc/TID), or nullptr: pidfd_send_signal(2) takes such a
+// directory as a pidfd, as Linux's tgid_pidfd_to_pid does.
+kernel::ThreadGroup* ProcessOfDirectory(vfs::Inode* in);
 
 }  // namespace sentry::fsimpl::proc
 

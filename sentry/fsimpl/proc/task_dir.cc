@@ -168,6 +168,19 @@ ProcessStat Gather(const Target& t, vfs::Context& ctx) {
     }
   }
   s.exit_signal = tg.exit_signal;
+  {
+    // A thread's own times in its task directory, the process's in /proc/PID.
+    kernel::TaskUsage self = t.thread != nullptr ? t.thread->Usage() : tg.SelfUsage();
+    kernel::TaskUsage children = tg.ChildrenUsage();
+    s.utime_ticks = kernel::NsToTicks(self.utime_ns);
+    s.stime_ticks = kernel::NsToTicks(self.stime_ns);
+    s.cutime_ticks = kernel::NsToTicks(children.utime_ns);
+    s.cstime_ticks = kernel::NsToTicks(children.stime_ns);
+    s.minflt = self.minflt;
+    s.majflt = self.majflt;
+    s.cminflt = children.minflt;
+    s.cmajflt = children.majflt;
+  }
   s.rsslim = tg.rlimit(L::kRLIMIT_RSS).rlim_cur;
   s.ncpus = NumCpus();
   if (zombie) {
@@ -601,6 +614,7 @@ std::shared_ptr<vfs::Inode> MakeEntry(const Target& t, size_t index) {
 class TaskDir : public PidDir {
  public:
   explicit TaskDir(const Target& t) : PidDir(t, 0555, Ino(t, kProcessEntry, 0)) {}
+  const Target& target() const { return t_; }
 
   ErrnoOr<std::shared_ptr<vfs::Inode>> Lookup(vfs::Context&, const std::string& name) override {
     for (size_t i = 0; i < kNumSpecs; ++i) {
@@ -632,3 +646,13 @@ class TaskDir : public PidDir {
 std::shared_ptr<vfs::Inode> NewTaskDir(const Target& t) { return std::make_shared<TaskDir>(t); }
 
 }  // namespace sentry::fsimpl::proc::internal
+
+namespace sentry::fsimpl::proc {
+
+kernel::ThreadGroup* ProcessOfDirectory(vfs::Inode* in) {
+  auto* dir = dynamic_cast<internal::TaskDir*>(in);
+  if (dir == nullptr || dir->target().thread != nullptr) return nullptr;
+  return dir->target().tg;
+}
+
+}  // namespace sentry::fsimpl::proc

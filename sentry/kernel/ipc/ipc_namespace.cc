@@ -4,6 +4,7 @@
 
 #include "abi/linux/capability.h"
 #include "absl/time/clock.h"
+#include "sentry/kernel/ipc/mqueue.h"
 #include "sentry/kernel/ipc/msg.h"
 #include "sentry/kernel/ipc/sem.h"
 #include "sentry/kernel/ipc/shm.h"
@@ -62,10 +63,14 @@ int64_t NowSeconds() { return absl::ToUnixSeconds(absl::Now()); }
 IpcNamespace::IpcNamespace(mm::MemoryFile& mf)
     : shm_(std::make_shared<Shm>(mf)),
       sem_(std::make_unique<Sem>()),
-      msg_(std::make_unique<Msg>()) {}
+      msg_(std::make_unique<Msg>()),
+      mqueues_(std::make_unique<Mqueues>()) {}
 
 IpcNamespace::~IpcNamespace() = default;
 
-void IpcNamespace::ProcessExited(int pid) { sem_->ProcessExited(pid); }
+void IpcNamespace::ProcessExited(int pid) {
+  sem_->ProcessExited(pid);
+  mqueues_->ProcessExited(pid);
+}
 
 }  // namespace sentry::kernel::ipc

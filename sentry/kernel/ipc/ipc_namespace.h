@@ -31,6 +31,7 @@ namespace sentry::kernel::ipc {
 class Shm;
 class Sem;
 class Msg;
+class Mqueues;
 
 // struct kern_ipc_perm, less the id.
 struct Perm {
@@ -148,8 +149,11 @@ class IpcNamespace {
   Shm& shm() { return *shm_; }
   Sem& sem() { return *sem_; }
   Msg& msg() { return *msg_; }
+  // POSIX message queues (mqueue.h).
+  Mqueues& mqueues() { return *mqueues_; }
 
-  // A process has exited: its semaphore adjustments (SEM_UNDO) are applied.
+  // A process has exited: its semaphore adjustments (SEM_UNDO) are
+  // applied and its message queue notification registrations dropped.
   void ProcessExited(int pid);
 
  private:
@@ -157,6 +161,7 @@ class IpcNamespace {
   std::shared_ptr<Shm> shm_;
   std::unique_ptr<Sem> sem_;
   std::unique_ptr<Msg> msg_;
+  std::unique_ptr<Mqueues> mqueues_;
 };
 
 }  // namespace sentry::kernel::ipc

@@ -49,6 +49,10 @@ SK_DECLARE_SYSCALL(SysDup);
 SK_DECLARE_SYSCALL(SysDup2);
 SK_DECLARE_SYSCALL(SysDup3);
 SK_DECLARE_SYSCALL(SysFcntl);
+SK_DECLARE_SYSCALL(SysFadvise64);
+// sys_splice.cc
+SK_DECLARE_SYSCALL(SysSplice);
+SK_DECLARE_SYSCALL(SysTee);
 SK_DECLARE_SYSCALL(SysFstat);
 SK_DECLARE_SYSCALL(SysIoctl);
 SK_DECLARE_SYSCALL(SysFlock);
@@ -174,6 +178,7 @@ SK_DECLARE_SYSCALL(SysNanosleep);
 SK_DECLARE_SYSCALL(SysClockNanosleep);
 SK_DECLARE_SYSCALL(SysRestartSyscall);
 SK_DECLARE_SYSCALL(SysTimes);
+SK_DECLARE_SYSCALL(SysGetrusage);
 // sys_thread.cc
 SK_DECLARE_SYSCALL(SysClone);
 // sys_process.cc
@@ -202,6 +207,23 @@ SK_DECLARE_SYSCALL(SysMsgget);
 SK_DECLARE_SYSCALL(SysMsgsnd);
 SK_DECLARE_SYSCALL(SysMsgrcv);
 SK_DECLARE_SYSCALL(SysMsgctl);
+// sys_mqueue.cc
+SK_DECLARE_SYSCALL(SysMqOpen);
+SK_DECLARE_SYSCALL(SysMqUnlink);
+SK_DECLARE_SYSCALL(SysMqTimedsend);
+SK_DECLARE_SYSCALL(SysMqTimedreceive);
+SK_DECLARE_SYSCALL(SysMqNotify);
+SK_DECLARE_SYSCALL(SysMqGetsetattr);
+// sys_priority.cc
+SK_DECLARE_SYSCALL(SysGetpriority);
+SK_DECLARE_SYSCALL(SysSetpriority);
+SK_DECLARE_SYSCALL(SysSchedSetparam);
+SK_DECLARE_SYSCALL(SysSchedGetparam);
+SK_DECLARE_SYSCALL(SysSchedSetscheduler);
+SK_DECLARE_SYSCALL(SysSchedGetscheduler);
+SK_DECLARE_SYSCALL(SysSchedGetPriorityMax);
+SK_DECLARE_SYSCALL(SysSchedGetPriorityMin);
+SK_DECLARE_SYSCALL(SysSchedRrGetInterval);
 // sys_pidfd.cc
 SK_DECLARE_SYSCALL(SysPidfdOpen);
 SK_DECLARE_SYSCALL(SysPidfdSendSignal);
@@ -225,6 +247,8 @@ SK_DECLARE_SYSCALL(SysSethostname);
 SK_DECLARE_SYSCALL(SysSetdomainname);
 SK_DECLARE_SYSCALL(SysSysinfo);
 SK_DECLARE_SYSCALL(SysFutex);
+// The priority-inheritance commands of futex(2), from SysFutex.
+SyscallResult FutexPi(Task& t, const SyscallArgs& a);
 SK_DECLARE_SYSCALL(SysPrctl);
 // sys_signal.cc
 SK_DECLARE_SYSCALL(SysRtSigaction);

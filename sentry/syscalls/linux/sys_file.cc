@@ -2,16 +2,22 @@
 // fcntl(2) (with record locks), flock(2), fstat(2), ioctl(2), umask(2),
 // pipe(2)/pipe2(2). The path calls are in sys_fs.cc.
 #include <fcntl.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <bit>
 #include <sys/file.h>
 
+#include "abi/linux/capability.h"
 #include "abi/linux/fcntl.h"
 #include "abi/linux/limits.h"
+#include "abi/linux/signal.h"
 #include "abi/linux/termios.h"
 #include "sentry/fsimpl/pipe/pipe.h"
+#include "sentry/kernel/ipc/mqueue.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/vfs/dnotify.h"
 #include "sentry/vfs/lock.h"
 
 namespace sentry::syscalls {
@@ -114,6 +120,8 @@ SyscallResult SysClose(Task& t, const SyscallArgs& a) {
   ASSIGN_OR_RETURN_ERRNO(auto f, t.fds().Remove(a.Int(0)));
   // Closing any fd of a file drops the process's POSIX locks on it.
   if (vfs::Inode* in = f->inode()) in->locks()->ReleaseRecordLocks(&t.thread_group());
+  // And its POSIX message queue notification registration.
+  kernel::ipc::FlushOnClose(*f, t.thread_group().pid());
   return 0;
 }
 
@@ -151,6 +159,60 @@ SyscallResult SysDup3(Task& t, const SyscallArgs& a) {
   return newfd;
 }
 
+namespace {
+
+// F_GETPIPE_SZ, F_SETPIPE_SZ (Linux's pipe_fcntl): sizes are whole pages,
+// a power of two of them, at most 2 GiB; past /proc/sys/fs/pipe-max-size
+// only with CAP_SYS_RESOURCE. Anything but a pipe or FIFO is EBADF.
+SyscallResult PipeSize(Task& t, vfs::FileDescription& f, int cmd, uint32_t arg) {
+  constexpr uint64_t kPipeMaxSize = 1 << 20;  // /proc/sys/fs/pipe-max-size
+  auto* end = dynamic_cast<fsimpl::pipe::PipeEnd*>(&f);
+  if (end == nullptr) return Errno(EBADF);
+  fsimpl::pipe::Pipe& p = end->pipe();
+  if (cmd == L::kF_GETPIPE_SZ) return static_cast<int64_t>(p.capacity());
+  if (arg > (1u << 31)) return Errno(EINVAL);
+  uint64_t size = std::bit_ceil(std::max<uint64_t>(arg, L::kPageSize));
+  if (size > kPipeMaxSize && size > p.capacity() &&
+      !t.creds().HasCapability(L::kCAP_SYS_RESOURCE)) {
+    return Errno(EPERM);
+  }
+  RETURN_IF_ERRNO(p.SetCapacity(size));
+  return static_cast<int64_t>(size);
+}
+
+// F_NOTIFY (Linux's fcntl_dirnotify): watch a directory (dnotify.h) for
+// the DN_* events in `arg`; none removes the watch. A firing sends the
+// caller's process the file's F_SETSIG signal with the fd in si_fd, or a
+// plain SIGIO.
+SyscallResult DirNotify(Task& t, int fd, const std::shared_ptr<vfs::FileDescription>& f,
+                        uint32_t arg) {
+  if ((arg & ~L::kDN_MULTISHOT) == 0) {
+    vfs::dnotify::Forget(f.get(), &t.fds());
+    return 0;
+  }
+  vfs::Inode* in = f->inode();
+  if (in == nullptr || !in->is_dir()) return Errno(ENOTDIR);
+  RETURN_IF_ERRNO(in->CheckPermission(t, vfs::kMayRead));
+  kernel::ThreadGroup* owner = &t.thread_group();
+  vfs::dnotify::Watch(f, &t.fds(), arg, [owner, fd](int sig) {
+    L::Siginfo info{};
+    if (sig != 0) {
+      info.si_signo = sig;
+      info.si_code = L::kPOLL_MSG;
+      info.SetBand(POLLIN | POLLRDNORM | POLLMSG);
+      info.SetFd(fd);
+      if (owner->QueueSignal(info).ok()) return;
+      info = L::Siginfo{};  // could not queue: plain SIGIO, as Linux falls back
+    }
+    info.si_signo = L::kSIGIO;
+    info.si_code = L::kSI_KERNEL;
+    owner->SendSignal(info);
+  });
+  return 0;
+}
+
+}  // namespace
+
 SyscallResult SysFcntl(Task& t, const SyscallArgs& a) {
   int fd = a.Int(0), cmd = a.Int(1);
   auto f = t.fds().Get(fd);
@@ -181,10 +243,36 @@ SyscallResult SysFcntl(Task& t, const SyscallArgs& a) {
     case L::kF_OFD_SETLK:
     case L::kF_OFD_SETLKW:
       return RecordLock(t, f, cmd, a.Addr(2));
+    case L::kF_GETPIPE_SZ:
+    case L::kF_SETPIPE_SZ:
+      return PipeSize(t, *f, cmd, a.Uint(2));
+    case L::kF_GETSIG:
+      if (f->flags() & O_PATH) return Errno(EBADF);
+      return f->sigio_signal();
+    case L::kF_SETSIG:
+      if (f->flags() & O_PATH) return Errno(EBADF);
+      if (a[2] > static_cast<uint64_t>(L::kNumSignals)) return Errno(EINVAL);
+      f->set_sigio_signal(static_cast<int>(a[2]));
+      return 0;
+    case L::kF_NOTIFY:
+      if (f->flags() & O_PATH) return Errno(EBADF);
+      return DirNotify(t, fd, f, a.Uint(2));
     default:
-      // Leases, owners, seals and pipe sizes arrive with the IPC layer.
+      // Leases, owners and seals are not offered yet.
       return Errno(EINVAL);
   }
+}
+
+// fadvise64(2): advice about future access. It is checked and has no
+// effect: file data is read through the host (or tmpfs's memory) on
+// demand, with no read-ahead of the sentry's own to tune.
+SyscallResult SysFadvise64(Task& t, const SyscallArgs& a) {
+  auto f = t.fds().Get(a.Int(0));
+  if (!f || (f->flags() & O_PATH)) return Errno(EBADF);
+  if (dynamic_cast<fsimpl::pipe::PipeEnd*>(f.get()) != nullptr) return Errno(ESPIPE);
+  int advice = a.Int(3);
+  if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE) return Errno(EINVAL);
+  return 0;
 }
 
 SyscallResult SysFlock(Task& t, const SyscallArgs& a) {

@@ -7,6 +7,7 @@
 #include "abi/linux/capability.h"
 #include "abi/linux/resource.h"
 #include "abi/linux/signal.h"
+#include "sentry/fsimpl/proc/procfs.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/pidfd.h"
 #include "sentry/kernel/thread_group.h"
@@ -75,8 +76,17 @@ SyscallResult SysPidfdOpen(Task& t, const SyscallArgs& a) {
 SyscallResult SysPidfdSendSignal(Task& t, const SyscallArgs& a) {
   int sig = a.Int(1);
   if (a.Uint(3) != 0) return Errno(EINVAL);
-  ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<kernel::PidFd> pidfd, kernel::PidFdAt(t, a.Int(0)));
-  kernel::ThreadGroup& target = pidfd->target();
+  // A pidfd, or an open /proc/PID directory (Linux's pidfd_to_pid).
+  std::shared_ptr<vfs::FileDescription> f = t.fds().Get(a.Int(0));
+  if (f == nullptr) return Errno(EBADF);
+  kernel::ThreadGroup* tg = nullptr;
+  if (auto* pidfd = dynamic_cast<kernel::PidFd*>(f.get())) {
+    tg = &pidfd->target();
+  } else if (f->inode() != nullptr) {
+    tg = fsimpl::proc::ProcessOfDirectory(f->inode());
+  }
+  if (tg == nullptr) return Errno(EBADF);
+  kernel::ThreadGroup& target = *tg;
   L::Siginfo info{};
   if (!a.Addr(2).IsNull()) {
     RETURN_IF_ERRNO(t.CopyInObj(a.Addr(2), &info));

@@ -41,7 +41,7 @@ SyscallResult SysWait4(Task& t, const SyscallArgs& a) {
   kernel::Kernel::WaitResult r = *waited;
   if (r.pid == 0) return 0;
   if (!a.Addr(1).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), r.wait_status));
-  if (!a.Addr(3).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), L::Rusage{}));
+  if (!a.Addr(3).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(3), kernel::ToRusage(r.usage)));
   return r.pid;
 }
 
@@ -129,7 +129,10 @@ SyscallResult SysWaitid(Task& t, const SyscallArgs& a) {
     }
     RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(2), info));
   }
-  if (!a.Addr(4).IsNull()) RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(4), L::Rusage{}));
+  // Like Linux, the rusage is written only when a child was reported.
+  if (!a.Addr(4).IsNull() && r.pid != 0) {
+    RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(4), kernel::ToRusage(r.usage)));
+  }
   return 0;
 }
 

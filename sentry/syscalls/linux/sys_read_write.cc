@@ -3,10 +3,12 @@
 // copy_file_range(2).
 #include <fcntl.h>
 
+#include "abi/linux/fcntl.h"
 #include "abi/linux/signal.h"
 #include "abi/linux/uio.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/vfs/dnotify.h"
 
 namespace sentry::syscalls {
 
@@ -30,13 +32,21 @@ vfs::IoVec Single(mm::UserAddr addr, uint64_t len) {
 SyscallResult DoRead(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, fd));
   if (!f->readable()) return Errno(EBADF);
-  return f->Read(t.mm(), iov, offset);
+  ErrnoOr<size_t> r = f->Read(t.mm(), iov, offset);
+  // A watched directory hears of its entries' data being read (dnotify).
+  if (r.ok() && *r > 0 && vfs::dnotify::Active()) {
+    vfs::dnotify::NotifyParent(f->path(), L::kDN_ACCESS);
+  }
+  return r;
 }
 
 SyscallResult DoWrite(Task& t, int fd, const vfs::IoVec& iov, int64_t offset) {
   ASSIGN_OR_RETURN_ERRNO(auto f, GetFile(t, fd));
   if (!f->writable()) return Errno(EBADF);
   ErrnoOr<size_t> r = f->Write(t.mm(), iov, offset);
+  if (r.ok() && *r > 0 && vfs::dnotify::Active()) {
+    vfs::dnotify::NotifyParent(f->path(), L::kDN_MODIFY);
+  }
   if (!r.ok() && r.error() == Errno(EPIPE) && f->is_pipe()) {
     // Writing to a pipe nobody reads: SIGPIPE, as well as EPIPE.
     L::Siginfo info{};

@@ -338,6 +338,9 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
       cmd != L::kFUTEX_WAIT_REQUEUE_PI && cmd != L::kFUTEX_LOCK_PI2) {
     return Errno(ENOSYS);
   }
+  // Without FUTEX_PRIVATE_FLAG, a word in shared memory is one futex for
+  // every process that maps it.
+  const bool is_private = op & L::kFUTEX_PRIVATE_FLAG;
   switch (cmd) {
     case L::kFUTEX_WAIT:
     case L::kFUTEX_WAIT_BITSET: {
@@ -359,12 +362,12 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
           deadline = absl::Now() + (d - (absl::Seconds(mono.tv_sec) + absl::Nanoseconds(mono.tv_nsec)));
         }
       }
-      SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline);
+      SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline, is_private);
       if (r.error() != EINTR) return r;
       if (!deadline) return Errno(kernel::kERESTARTSYS);
       // A timed wait continues to the same deadline through restart_syscall.
-      t.set_restart_block([addr, val, bitset, deadline](Task& t) -> SyscallResult {
-        SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline);
+      t.set_restart_block([addr, val, bitset, deadline, is_private](Task& t) -> SyscallResult {
+        SyscallResult r = t.kernel().futexes().Wait(t, addr, val, bitset, deadline, is_private);
         return r.error() == EINTR ? SyscallResult(Errno(kernel::kERESTARTSYS)) : r;
       });
       return Errno(kernel::kERESTART_RESTARTBLOCK);
@@ -375,7 +378,9 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
       if (bitset == 0) return Errno(EINVAL);
       if (addr & 3) return Errno(EINVAL);
       int n = static_cast<int>(std::min<uint32_t>(val, INT32_MAX));
-      return t.kernel().futexes().Wake(&t.mm(), addr, n, bitset);
+      ASSIGN_OR_RETURN_ERRNO(kernel::Futexes::Key key,
+                             kernel::Futexes::KeyOf(t.mm(), addr, is_private));
+      return t.kernel().futexes().WakeChecked(key.space, key.addr, n, bitset);
     }
     case L::kFUTEX_REQUEUE:
     case L::kFUTEX_CMP_REQUEUE: {
@@ -387,16 +392,22 @@ SyscallResult SysFutex(Task& t, const SyscallArgs& a) {
       if (cmd == L::kFUTEX_CMP_REQUEUE) expected = a.Uint(5);
       return t.kernel().futexes().Requeue(
           t, addr, a[4], n_wake, static_cast<int>(std::min<int64_t>(n_requeue, INT32_MAX)),
-          expected, cmd == L::kFUTEX_CMP_REQUEUE);
+          expected, cmd == L::kFUTEX_CMP_REQUEUE, is_private);
     }
     case L::kFUTEX_WAKE_OP: {
       int n = static_cast<int>(std::min<uint32_t>(val, INT32_MAX));
       int n2 = static_cast<int>(std::min<uint64_t>(a[3] & 0xffffffff, INT32_MAX));
-      return t.kernel().futexes().WakeOp(t, addr, a[4], n, n2, a.Uint(5));
+      return t.kernel().futexes().WakeOp(t, addr, a[4], n, n2, a.Uint(5), is_private);
     }
+    case L::kFUTEX_LOCK_PI:
+    case L::kFUTEX_LOCK_PI2:
+    case L::kFUTEX_TRYLOCK_PI:
+    case L::kFUTEX_UNLOCK_PI:
+    case L::kFUTEX_WAIT_REQUEUE_PI:
+    case L::kFUTEX_CMP_REQUEUE_PI:
+      return FutexPi(t, a);  // sys_futex_pi.cc
     default:
-      // Priority inheritance (LOCK_PI, UNLOCK_PI, ...) is not implemented.
-      return Errno(ENOSYS);
+      return Errno(ENOSYS);  // FUTEX_FD (gone since 2.6.26), unknown commands
   }
 }
 

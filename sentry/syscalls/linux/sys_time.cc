@@ -1,8 +1,10 @@
 // clock_gettime(2), clock_getres(2), gettimeofday(2), time(2),
-// nanosleep(2), clock_nanosleep(2), times(2).
+// nanosleep(2), clock_nanosleep(2), times(2), getrusage(2).
 //
-// Wall and monotonic clocks are the host's. CPU-time clocks measure the
-// guest's own execution (the stub process or thread that runs it).
+// Wall and monotonic clocks are the host's. The process CPU-time clock is
+// the CPU time of the stub process that runs the guest (what the interval
+// timers count); the thread clock, times(2) and getrusage(2) are the
+// sentry's per-task accounting (sentry/kernel/usage.h).
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "abi/linux/resource.h"
 #include "abi/linux/time.h"
 #include "absl/strings/str_cat.h"
 #include "sentry/kernel/kernel.h"
@@ -28,15 +31,19 @@ bool ValidClock(int id) { return id >= L::kCLOCK_REALTIME && id <= L::kCLOCK_TAI
 
 L::Timespec FromNs(int64_t ns) { return {ns / kNsPerSec, ns % kNsPerSec}; }
 
-// The guest's CPU time as the platform measures it. Each guest process runs
-// in one host process of the platform, so until guests have several threads
-// the thread clock reads the same as the process clock.
+// The guest process's CPU time as the platform measures it.
 int64_t GuestCpuNs(Task& t) { return t.mm().address_space().CpuTimeNs(); }
+
+// The calling thread's user and system time.
+int64_t ThreadCpuNs(Task& t) {
+  kernel::TaskUsage u = t.Usage();
+  return u.utime_ns + u.stime_ns;
+}
 
 ErrnoOr<int64_t> ClockNow(Task& t, int id) {
   if (!ValidClock(id)) return Errno(EINVAL);
   if (id == L::kCLOCK_PROCESS_CPUTIME_ID) return GuestCpuNs(t);
-  if (id == L::kCLOCK_THREAD_CPUTIME_ID) return GuestCpuNs(t);
+  if (id == L::kCLOCK_THREAD_CPUTIME_ID) return ThreadCpuNs(t);
   if (id == L::kCLOCK_REALTIME_ALARM) id = L::kCLOCK_REALTIME;
   if (id == L::kCLOCK_BOOTTIME_ALARM) id = L::kCLOCK_BOOTTIME;
   timespec ts;
@@ -159,15 +166,39 @@ SyscallResult SysClockNanosleep(Task& t, const SyscallArgs& a) {
 SyscallResult SysRestartSyscall(Task& t, const SyscallArgs&) { return t.RunRestartBlock(); }
 
 SyscallResult SysTimes(Task& t, const SyscallArgs& a) {
-  int64_t ticks_per_sec = 100;
-  int64_t cpu = GuestCpuNs(t);
   if (!a.Addr(0).IsNull()) {
-    L::Tms tms{cpu / (kNsPerSec / ticks_per_sec), 0, 0, 0};
+    kernel::TaskUsage self = t.thread_group().SelfUsage();
+    kernel::TaskUsage children = t.thread_group().ChildrenUsage();
+    L::Tms tms{kernel::NsToTicks(self.utime_ns), kernel::NsToTicks(self.stime_ns),
+               kernel::NsToTicks(children.utime_ns), kernel::NsToTicks(children.stime_ns)};
     RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(0), tms));
   }
+  // Ticks since an arbitrary point: the host's monotonic clock.
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (ts.tv_sec * kNsPerSec + ts.tv_nsec) / (kNsPerSec / ticks_per_sec);
+  return kernel::NsToTicks(ts.tv_sec * kNsPerSec + ts.tv_nsec);
+}
+
+SyscallResult SysGetrusage(Task& t, const SyscallArgs& a) {
+  kernel::ThreadGroup& tg = t.thread_group();
+  kernel::TaskUsage u;
+  switch (a.Int(0)) {
+    case L::kRUSAGE_SELF:
+    case L::kRUSAGE_THREAD: {
+      // The peak resident set includes the present one.
+      tg.NoteResidentKb(kernel::ResidentKb(t.mm()));
+      u = a.Int(0) == L::kRUSAGE_SELF ? tg.SelfUsage() : t.Usage();
+      // Linux gives a thread its process's peak (the address space's).
+      if (a.Int(0) == L::kRUSAGE_THREAD) u.maxrss_kb = tg.SelfUsage().maxrss_kb;
+      break;
+    }
+    case L::kRUSAGE_CHILDREN:
+      u = tg.ChildrenUsage();
+      break;
+    default:
+      return Errno(EINVAL);
+  }
+  return t.CopyOutObj(a.Addr(1), kernel::ToRusage(u));
 }
 
 }  // namespace sentry::syscalls
