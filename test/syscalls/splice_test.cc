@@ -221,6 +221,27 @@ TEST_F(SpliceTest, BlockingSpliceWokenByAWriter) {
   close(fd);
 }
 
+TEST_F(SpliceTest, WritingIntoAFileTellsAWatchedDirectory) {
+  int fd = MakeFile("");
+  ASSERT_GE(fd, 0) << ErrnoName(errno);
+  int dirfd = open(dir_.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(dirfd, 0) << ErrnoName(errno);
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGIO);
+  ASSERT_THAT(sigprocmask(SIG_BLOCK, &set, &old), SyscallSucceeds());
+  ASSERT_THAT(fcntl(dirfd, F_NOTIFY, DN_MODIFY), SyscallSucceeds());
+  Pipe p;
+  ASSERT_GE(p.r(), 0);
+  ASSERT_THAT(write(p.w(), "abc", 3), SyscallSucceedsWithValue(3));
+  EXPECT_THAT(splice(p.r(), nullptr, fd, nullptr, 3, 0), SyscallSucceedsWithValue(3));
+  timespec zero{0, 0};
+  EXPECT_THAT(sigtimedwait(&set, nullptr, &zero), SyscallSucceedsWithValue(SIGIO));
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  close(dirfd);
+  close(fd);
+}
+
 TEST(TeeTest, CopiesWithoutConsuming) {
   Pipe a, b;
   ASSERT_GE(a.r(), 0);

@@ -210,7 +210,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_fremovexattr, SysFremovexattr),
     Supported(kNR_tkill, SysTkill),
     Supported(kNR_time, SysTime),
-    Partial(kNR_futex, SysFutex, "WAIT WAKE BITSET REQUEUE CMP_REQUEUE WAKE_OP, PI (LOCK_PI LOCK_PI2 TRYLOCK_PI UNLOCK_PI WAIT_REQUEUE_PI CMP_REQUEUE_PI, no priority boosting); shared futexes are per address space; WAKE_OP is not atomic against guest threads"),
+    Partial(kNR_futex, SysFutex, "WAIT WAKE BITSET REQUEUE CMP_REQUEUE WAKE_OP, PI (LOCK_PI LOCK_PI2 TRYLOCK_PI UNLOCK_PI WAIT_REQUEUE_PI CMP_REQUEUE_PI, no priority boosting); PI futexes are private to their address space; WAKE_OP is not atomic against guest threads"),
     Partial(kNR_sched_setaffinity, SysSchedSetaffinity, "validated, not pinned"),
     Supported(kNR_sched_getaffinity, SysSchedGetaffinity),
     Error(kNR_set_thread_area, ENOSYS, "32-bit only"),

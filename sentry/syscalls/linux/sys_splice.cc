@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <memory>
 
+#include "abi/linux/fcntl.h"
 #include "abi/linux/limits.h"
 #include "abi/linux/signal.h"
 #include "sentry/fsimpl/pipe/pipe.h"
 #include "sentry/kernel/thread_group.h"
 #include "sentry/syscalls/linux/handlers.h"
+#include "sentry/vfs/dnotify.h"
 
 namespace sentry::syscalls {
 
@@ -122,6 +124,11 @@ SyscallResult SysSplice(Task& t, const SyscallArgs& a) {
     }
   } else {
     return Errno(EINVAL);
+  }
+  if (r.ok() && *r > 0 && vfs::dnotify::Active()) {
+    // As read(2) and write(2) tell watched directories (Linux's do_splice).
+    vfs::dnotify::NotifyParent(e.in->path(), L::kDN_ACCESS);
+    vfs::dnotify::NotifyParent(e.out->path(), L::kDN_MODIFY);
   }
   // A wait interrupted by a signal restarts under SA_RESTART.
   return SyscallResult(r).RestartOnEintr(kernel::kERESTARTSYS);
