@@ -324,6 +324,12 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
       ASSIGN_OR_RETURN(util::UniqueFd bind_gofer, StartDetachedGofer(b.source, b.read_only));
       gofers.push_back(std::move(bind_gofer));
     }
+    for (const BindMount& b : rootfs.file_binds) {
+      std::string dir = b.source.substr(0, b.source.rfind('/'));
+      ASSIGN_OR_RETURN(util::UniqueFd file_gofer,
+                       StartDetachedGofer(dir.empty() ? "/" : dir, b.read_only));
+      gofers.push_back(std::move(file_gofer));
+    }
   }
   RETURN_IF_ERROR(MakeStateDir(g, id));
   std::vector<int> fds = {0, 1, 2};

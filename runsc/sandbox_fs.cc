@@ -1,8 +1,11 @@
 #include "runsc/sandbox_fs.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "runsc/oci_spec.h"
 #include "sentry/fsimpl/dev/devfs.h"
@@ -61,7 +64,8 @@ vfs::Path SetRootOf(sentry::kernel::Kernel& k, const RootfsOptions& opts,
 
 absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                                                   RootfsOptions opts) {
-  if (!opts.gofer_ends.empty() && opts.gofer_ends.size() != 1 + opts.binds.size()) {
+  if (!opts.gofer_ends.empty() &&
+      opts.gofer_ends.size() != 1 + opts.binds.size() + opts.file_binds.size()) {
     return absl::InvalidArgumentError("one gofer for the root and one per bind mount expected");
   }
   size_t next_gofer = 0;
@@ -130,6 +134,33 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
                             b.read_only ? "ro" : "rw"));
     out.bind_gofers.push_back(std::move(g));
   }
+  for (const BindMount& b : opts.file_binds) {
+    std::string dir = b.source.substr(0, b.source.rfind('/'));
+    std::string name = b.source.substr(b.source.rfind('/') + 1);
+    ASSIGN_OR_RETURN(GoferProcess g, gofer_for(dir.empty() ? "/" : dir, b.read_only));
+    auto bfs = std::make_shared<fsimpl::gofer::GoferFilesystem>(
+        std::move(g.sentry_end),
+        fsimpl::gofer::GoferOptions{.read_only = b.read_only, .memory_file = &mf});
+    auto broot = bfs->Root();
+    if (!broot.ok()) return util::ErrnoStatus(broot.error().value(), "attach to " + dir);
+    auto file = (*broot)->Lookup(ctx, name);
+    if (!file.ok()) return util::ErrnoStatus(file.error().value(), "bind mount source " + b.source);
+    // The mountpoint: an empty file made where the image has none.
+    std::string parent = b.destination.substr(0, b.destination.rfind('/'));
+    auto at_dir = k.vfs().MakeDirs(ctx, ctx.root(), parent.empty() ? "/" : parent, 0755);
+    if (!at_dir.ok()) return util::ErrnoStatus(at_dir.error().value(), "mountpoint " + parent);
+    auto at = k.vfs().Resolve(ctx, vfs::Start{ctx.root()}, b.destination, 0);
+    if (!at.ok() && at.error().value() == ENOENT) {
+      auto made = k.vfs().Mknod(ctx, vfs::Start{ctx.root()}, b.destination, S_IFREG | 0644, 0);
+      if (!made.ok()) return util::ErrnoStatus(made.error().value(), "mountpoint " + b.destination);
+      at = k.vfs().Resolve(ctx, vfs::Start{ctx.root()}, b.destination, 0);
+    }
+    if (!at.ok()) return util::ErrnoStatus(at.error().value(), "mountpoint " + b.destination);
+    auto m = k.vfs().MountAt(*at, bfs, *file, b.read_only ? vfs::kMountReadOnly : 0, b.source,
+                             b.read_only ? "ro" : "rw");
+    if (!m.ok()) return util::ErrnoStatus(m.error().value(), "bind mount " + b.destination);
+    out.bind_gofers.push_back(std::move(g));
+  }
   for (const std::string& where : opts.tmpfs) {
     auto t = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
         mf, fsimpl::tmpfs::TmpfsOptions{.mode = 01777});
@@ -145,6 +176,56 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
   }
   return out;
 }
+
+namespace {
+
+// Makes `dest` (a directory, or an empty file) under the host directory
+// `rootfs` where the image has none, as runc does before mounting: a
+// read-only root cannot grow mountpoints from inside the sandbox. Every
+// step resolves inside rootfs (RESOLVE_IN_ROOT), whatever its symlinks say.
+absl::Status EnsureMountpoint(const std::string& rootfs, const std::string& dest, bool dir) {
+  util::UniqueFd cur(open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!cur.valid()) return util::LastErrnoStatus("open " + rootfs);
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < dest.size();) {
+    size_t j = dest.find('/', i);
+    if (j == std::string::npos) j = dest.size();
+    if (j > i) parts.push_back(dest.substr(i, j - i));
+    i = j + 1;
+  }
+  if (parts.empty()) return absl::OkStatus();
+  open_how how{};
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  std::string sofar;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    sofar += "/" + parts[i];
+    how.flags = O_PATH | O_CLOEXEC | (last && !dir ? 0 : O_DIRECTORY);
+    int fd = static_cast<int>(syscall(SYS_openat2, cur.get(), parts[i].c_str(), &how, sizeof(how)));
+    if (fd >= 0) {
+      cur = util::UniqueFd(fd);
+      continue;
+    }
+    if (errno != ENOENT) return util::LastErrnoStatus("mountpoint " + sofar);
+    if (!last || dir) {
+      if (mkdirat(cur.get(), parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
+        return util::LastErrnoStatus("make mountpoint " + sofar);
+      }
+      how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+      fd = static_cast<int>(syscall(SYS_openat2, cur.get(), parts[i].c_str(), &how, sizeof(how)));
+      if (fd < 0) return util::LastErrnoStatus("mountpoint " + sofar);
+      cur = util::UniqueFd(fd);
+    } else {
+      fd = openat(cur.get(), parts[i].c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
+      if (fd < 0 && errno != EEXIST) return util::LastErrnoStatus("make mountpoint " + sofar);
+      if (fd >= 0) close(fd);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
   const OciSpec& spec = b.spec;
@@ -163,18 +244,22 @@ absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
         return absl::NotFoundError("mount source " + m.source + " (for " + m.destination +
                                    ") does not exist");
       }
-      if (!S_ISDIR(st.st_mode)) {
-        // Gofers serve directories; a file bind mount (/etc/hosts and the
-        // like under CRI) is not served yet.
-        SK_LOG(WARNING) << "file bind mount " << m.source << " on " << m.destination
-                        << " is not supported; skipped";
-        continue;
-      }
       bool ro = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
       char* real = realpath(m.source.c_str(), nullptr);
-      rootfs.binds.push_back({real ? real : m.source, m.destination, ro});
+      BindMount bm{real ? real : m.source, m.destination, ro};
       free(real);
+      if (S_ISDIR(st.st_mode)) {
+        RETURN_IF_ERROR(EnsureMountpoint(b.rootfs, m.destination, /*dir=*/true));
+        rootfs.binds.push_back(std::move(bm));
+      } else if (S_ISREG(st.st_mode)) {
+        RETURN_IF_ERROR(EnsureMountpoint(b.rootfs, m.destination, /*dir=*/false));
+        rootfs.file_binds.push_back(std::move(bm));
+      } else {
+        SK_LOG(WARNING) << "bind mount of " << m.source << " on " << m.destination
+                        << " (neither a directory nor a regular file) is not supported; skipped";
+      }
     } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
+      RETURN_IF_ERROR(EnsureMountpoint(b.rootfs, m.destination, /*dir=*/true));
       rootfs.tmpfs.push_back(m.destination);
     } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
                m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||

@@ -40,14 +40,17 @@ struct RootfsOptions {
   // bundle's read-only root stays exactly as its config says.
   bool tmp_for_readonly_root = true;
   std::vector<BindMount> binds;
+  // Single files bind-mounted (CRI's /etc/hosts, /etc/resolv.conf, ...):
+  // each served by a gofer on its directory, which shows only that file.
+  std::vector<BindMount> file_binds;
   // Further tmpfs mounts (absolute guest paths), after the binds.
   std::vector<std::string> tmpfs;
   // A tree of its own (Vfs::NewDetachedRoot) rather than the sandbox's
   // root: a further container of a pod sharing the sandbox.
   bool detached = false;
   // Gofers already started (by runsc create, in the host's mount
-  // namespace): the root's, then one per bind mount in order. Empty: the
-  // sandbox starts its own.
+  // namespace): the root's, then one per bind mount, then one per file bind
+  // mount (on its directory), in order. Empty: the sandbox starts its own.
   std::vector<util::UniqueFd> gofer_ends;
 };
 

@@ -132,7 +132,9 @@ ErrnoOr<std::shared_ptr<Mount>> Vfs::MountAt(const Path& at, std::shared_ptr<Fil
                                              std::shared_ptr<Inode> root, uint32_t flags,
                                              std::string source, std::string options) {
   if (!at.valid()) return Errno(ENOENT);
-  if (!IsDir(at.dentry) || !root->is_dir()) return Errno(ENOTDIR);
+  // A directory on a directory, or a file on a file (a bind mount of one
+  // file, such as a container's /etc/hosts).
+  if (IsDir(at.dentry) != root->is_dir()) return Errno(IsDir(at.dentry) ? EISDIR : ENOTDIR);
   absl::MutexLock l(&mu_);
   Path top = FollowMountsLocked(at);
   auto d = std::make_shared<Dentry>(std::move(root), "/", nullptr);

@@ -332,7 +332,8 @@ class Vfs {
   // in it): it goes once nothing uses it.
   void DropDetachedRoot(const Path& root);
   // Mounts `root` of `fs` on the directory `at` (which may itself be a
-  // mount's root: the new mount stacks on top).
+  // mount's root: the new mount stacks on top), or a non-directory `root`
+  // on a non-directory `at` (a single file bind-mounted).
   ErrnoOr<std::shared_ptr<Mount>> MountAt(const Path& at, std::shared_ptr<Filesystem> fs,
                                           std::shared_ptr<Inode> root, uint32_t flags,
                                           std::string source, std::string options);

@@ -373,6 +373,36 @@ EOF
 if grep -q is-a-tty "$tmp/out"; then pass "console socket: the container's stdio is a terminal"; else fail "console" "no tty"; fi
 r delete --force c10
 
+# --- bind mounts: a directory and single files (as CRI's /etc/hosts) ---
+mkdir -p "$tmp/share"
+echo shared-dir-file >"$tmp/share/inside"
+echo "10.0.0.1 bound-host" >"$tmp/hosts"
+echo written-through >"$tmp/rwfile"
+python3 - "$bundle/config.json" "$tmp" <<'EOF'
+import json, sys
+path, tmp = sys.argv[1:]
+spec = json.load(open(path))
+spec["process"]["terminal"] = False
+spec["process"]["args"] = ["/bin/sh", "-c",
+    "cat /mnt/share/inside /etc/hosts-bound; echo changed > /etc/rw-bound; "
+    "echo x > /etc/hosts-bound 2>/dev/null && echo ro-broken || echo ro-kept; ls /mnt/share"]
+spec["mounts"] = spec.get("mounts", []) + [
+    {"destination": "/mnt/share", "type": "bind", "source": tmp + "/share", "options": ["rbind"]},
+    {"destination": "/etc/hosts-bound", "type": "bind", "source": tmp + "/hosts",
+     "options": ["rbind", "ro"]},
+    {"destination": "/etc/rw-bound", "type": "bind", "source": tmp + "/rwfile",
+     "options": ["rbind", "rw"]}]
+json.dump(spec, open(path, "w"))
+EOF
+(cd "$bundle" && timeout 60 "$runsc" --root "$root" run b0 >"$tmp/out" 2>"$tmp/err" </dev/null)
+rc=$?
+want=$'shared-dir-file\n10.0.0.1 bound-host\nro-kept\ninside'
+if [[ $rc -eq 0 && $(cat "$tmp/out") == "$want" && $(cat "$tmp/rwfile") == changed ]]; then
+  pass "bind mounts of a directory and of single files (ro and rw)"
+else
+  fail "bind mounts" "rc $rc"
+fi
+
 # --- bad input: clear errors, nothing left behind ---
 mkdir -p "$tmp/bad"
 echo '{"ociVersion": "1.0.2", "root": {"path": "' "$bundle/rootfs" '"}, "process": {"args": ["sh", 3], "cwd": "/"}}' | tr -d ' ' >"$tmp/bad/config.json"
