@@ -403,12 +403,19 @@ void Kernel::TaskExited(Task* t) {
 
 void Kernel::ProcessExitedLocked(ThreadGroup& tg,
                                  std::vector<std::pair<ThreadGroup*, int>>* notify) {
-  // Orphans go to init (subreapers arrive with job control).
-  ThreadGroup* init = init_;
+  // Orphans go to the nearest living ancestor that made itself a child
+  // subreaper (PR_SET_CHILD_SUBREAPER), or else to init.
+  ThreadGroup* reaper = init_;
+  for (ThreadGroup* a = tg.parent(); a != nullptr; a = a->parent()) {
+    if (a->child_subreaper.load() && !a->zombie && !a->exiting()) {
+      reaper = a;
+      break;
+    }
+  }
   for (ThreadGroup* child : tg.children) {
     if (child->reaped) continue;
-    child->set_parent(init);
-    if (init != nullptr && init != &tg) init->children.push_back(child);
+    child->set_parent(reaper);
+    if (reaper != nullptr && reaper != &tg) reaper->children.push_back(child);
   }
   tg.children.clear();
   tg.zombie = true;

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -206,6 +207,48 @@ TEST(PrctlSubreaperTest, RoundTrip) {
   EXPECT_EQ(GetSubreaper(), 1);
   ASSERT_THAT(Prctl(PR_SET_CHILD_SUBREAPER, 0), SyscallSucceedsWithValue(0));
   EXPECT_EQ(GetSubreaper(), 0);
+}
+
+// An orphan goes to its nearest subreaper ancestor, which waits for it.
+TEST(PrctlSubreaperTest, OrphansGoToTheSubreaper) {
+  pid_t reaper = fork();
+  ASSERT_GE(reaper, 0);
+  if (reaper == 0) {
+    if (Prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) _exit(10);
+    int fds[2];
+    if (pipe(fds) != 0) _exit(11);
+    pid_t middle = fork();
+    if (middle < 0) _exit(12);
+    if (middle == 0) {
+      pid_t grandchild = fork();
+      if (grandchild < 0) _exit(1);
+      if (grandchild == 0) {
+        // Waits for the middle process to go, then says who its parent is.
+        while (getppid() == getpid() || kill(getppid(), 0) == 0) {
+          if (getppid() != middle) break;
+          usleep(1000);
+        }
+        pid_t ppid = getppid();
+        (void)!write(fds[1], &ppid, sizeof(ppid));
+        _exit(7);
+      }
+      _exit(0);
+    }
+    close(fds[1]);
+    int status = 0;
+    if (waitpid(middle, &status, 0) != middle || !WIFEXITED(status)) _exit(13);
+    pid_t seen = 0;
+    if (read(fds[0], &seen, sizeof(seen)) != sizeof(seen)) _exit(14);
+    if (seen != getpid()) _exit(15);
+    // The orphan is this process's child now: wait(-1) reaps it.
+    pid_t got = waitpid(-1, &status, 0);
+    if (got <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 7) _exit(16);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(RetryEINTR(waitpid)(reaper, &status, 0), reaper);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "step that failed: " << WEXITSTATUS(status);
 }
 
 TEST(PrctlSubreaperTest, GetWithBadPointerFailsEfault) {
