@@ -85,7 +85,7 @@ done
 base=$(median <"$tmp/runc.times" 2>/dev/null || echo 0)
 for rt in "${runtimes[@]}"; do
   m=$(median <"$tmp/$rt.times")
-  ratio=$([[ $base -gt 0 ]] && awk -v a="$m" -v b="$base" 'BEGIN {printf "%.2f", a / b}' || echo "-")
+  ratio=$(awk -v a="$m" -v b="$base" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
   printf "  %-6s median %7.1f ms   ratio to runc %s\n" "$rt" "$(awk -v m="$m" 'BEGIN {print m / 1000}')" "$ratio"
 done
 
