@@ -367,6 +367,7 @@ void Kernel::TaskExited(Task* t) {
   }
   if (on_exit) on_exit(tg.exit_status());
   std::vector<std::pair<ThreadGroup*, int>> notify;
+  std::vector<std::pair<ThreadGroup*, int>> pdeath;
   std::vector<ThreadGroup*> to_kill;
   {
     absl::MutexLock l(&mu_);
@@ -374,6 +375,14 @@ void Kernel::TaskExited(Task* t) {
     --live_tasks_;
     exited_.push_back(t);
     if (last) {
+      // Children that asked for a signal at their parent's death
+      // (PR_SET_PDEATHSIG) get it once the parent is gone.
+      for (ThreadGroup* child : tg.children) {
+        if (child->reaped || child->zombie) continue;
+        for (Task* ct : child->tasks()) {
+          if (int sig = ct->control().pdeath_signal; sig > 0) pdeath.push_back({child, sig});
+        }
+      }
       ProcessExitedLocked(tg, &notify);
       if (&tg == init_) {
         init_exited_ = true;
@@ -383,6 +392,12 @@ void Kernel::TaskExited(Task* t) {
         }
       }
     }
+  }
+  for (auto [child, sig] : pdeath) {
+    abi_linux::Siginfo info{};
+    info.si_signo = sig;
+    info.si_code = abi_linux::kSI_USER;
+    child->SendSignal(info);
   }
   for (auto [parent, sig] : notify) {
     abi_linux::Siginfo info{};

@@ -251,6 +251,50 @@ TEST(PrctlSubreaperTest, OrphansGoToTheSubreaper) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "step that failed: " << WEXITSTATUS(status);
 }
 
+// PR_SET_PDEATHSIG: the signal arrives when the parent dies.
+TEST(PrctlPdeathsigTest, SignalArrivesWhenTheParentDies) {
+  int ready[2], done[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(done), 0);
+  pid_t middle = fork();
+  ASSERT_GE(middle, 0);
+  if (middle == 0) {
+    pid_t child = fork();
+    if (child < 0) _exit(1);
+    if (child == 0) {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGUSR1);
+      sigprocmask(SIG_BLOCK, &set, nullptr);
+      if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0) _exit(2);
+      int got = 0;
+      if (prctl(PR_GET_PDEATHSIG, &got) != 0 || got != SIGUSR1) _exit(3);
+      (void)!write(ready[1], "r", 1);
+      timespec limit{20, 0};
+      int sig = sigtimedwait(&set, nullptr, &limit);
+      (void)!write(done[1], sig == SIGUSR1 ? "k" : "t", 1);
+      _exit(0);
+    }
+    char c;
+    if (read(ready[0], &c, 1) != 1) _exit(4);
+    _exit(0);  // the child's parent dies now
+  }
+  close(ready[1]);
+  close(done[1]);
+  int status = 0;
+  ASSERT_EQ(RetryEINTR(waitpid)(middle, &status, 0), middle);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  char c = 0;
+  ASSERT_EQ(RetryEINTR(read)(done[0], &c, 1), 1);
+  EXPECT_EQ(c, 'k') << "the child never got its parent-death signal";
+  close(ready[0]);
+  close(done[0]);
+  // The orphan went to this process's namespace's init (this process when
+  // it is pid 1): reap it if it is ours.
+  while (waitpid(-1, &status, WNOHANG) > 0) {
+  }
+}
+
 TEST(PrctlSubreaperTest, GetWithBadPointerFailsEfault) {
   EXPECT_THAT(Prctl(PR_GET_CHILD_SUBREAPER, 0), SyscallFailsWithErrno(EFAULT));
 }
