@@ -480,12 +480,7 @@ SyscallResult Setsockopt(Task& t, InetSocket& s, const SyscallArgs& a) {
     }
     case L::kSO_RCVTIMEO:
     case L::kSO_SNDTIMEO: {
-      if (len < static_cast<int32_t>(sizeof(L::Timeval))) return Errno(EINVAL);
-      L::Timeval tv;
-      RETURN_IF_ERRNO(t.CopyInObj(a.Addr(3), &tv));
-      if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return Errno(EDOM);
-      absl::Duration d = tv.tv_sec < 0 ? absl::ZeroDuration()
-                                       : absl::Seconds(tv.tv_sec) + absl::Microseconds(tv.tv_usec);
+      ASSIGN_OR_RETURN_ERRNO(absl::Duration d, SocketTimeoutArg(t, a.Addr(3), len));
       (name == L::kSO_RCVTIMEO ? opts.rcvtimeo : opts.sndtimeo) = d;
       break;
     }

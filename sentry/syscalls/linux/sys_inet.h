@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "abi/linux/socket.h"
+#include "absl/time/time.h"
 #include "sentry/fsimpl/inet/inet_socket.h"
 #include "sentry/syscalls/linux/handlers.h"
 
@@ -21,6 +22,9 @@ std::shared_ptr<InetSocket> Get(Task& t, int fd);
 
 // EPIPE on a socket raises SIGPIPE unless MSG_NOSIGNAL (sys_socket.cc).
 void RaiseSigpipe(Task& t);
+// SO_RCVTIMEO/SO_SNDTIMEO's struct timeval at addr (optlen len), checked as
+// Linux checks it: EINVAL when short, EDOM for bad microseconds.
+ErrnoOr<absl::Duration> SocketTimeoutArg(Task& t, mm::UserAddr addr, int32_t len);
 
 // socket(2) for AF_INET/AF_INET6.
 SyscallResult Socket(Task& t, int family, int type, int protocol);

@@ -119,6 +119,16 @@ ErrnoOr<std::shared_ptr<UnixSocket>> Lookup(Task& t, const std::string& name) {
 }  // namespace
 
 // EPIPE on a socket raises SIGPIPE unless MSG_NOSIGNAL, as pipes do.
+ErrnoOr<absl::Duration> inet::SocketTimeoutArg(Task& t, mm::UserAddr addr, int32_t len) {
+  if (len < static_cast<int32_t>(sizeof(L::Timeval))) return Errno(EINVAL);
+  L::Timeval tv;
+  RETURN_IF_ERRNO(t.CopyInObj(addr, &tv));
+  if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return Errno(EDOM);
+  // A negative time means no timeout, as Linux's sock_set_timeout takes it.
+  return tv.tv_sec < 0 ? absl::ZeroDuration()
+                       : absl::Seconds(tv.tv_sec) + absl::Microseconds(tv.tv_usec);
+}
+
 void inet::RaiseSigpipe(Task& t) {
   L::Siginfo info{};
   info.si_signo = L::kSIGPIPE;
@@ -134,6 +144,7 @@ void inet::RaiseSigpipe(Task& t) {
 namespace {
 
 using inet::RaiseSigpipe;
+using inet::SocketTimeoutArg;
 
 bool NonBlocking(UnixSocket& s, int flags) {
   return (s.flags() & O_NONBLOCK) || (flags & L::kMSG_DONTWAIT);
@@ -625,12 +636,7 @@ SyscallResult SysSetsockopt(Task& t, const SyscallArgs& a) {
       break;
     case L::kSO_RCVTIMEO:
     case L::kSO_SNDTIMEO: {
-      if (len < static_cast<int32_t>(sizeof(L::Timeval))) return Errno(EINVAL);
-      L::Timeval tv;
-      RETURN_IF_ERRNO(t.CopyInObj(a.Addr(3), &tv));
-      if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) return Errno(EDOM);
-      absl::Duration d = tv.tv_sec < 0 ? absl::ZeroDuration()
-                                       : absl::Seconds(tv.tv_sec) + absl::Microseconds(tv.tv_usec);
+      ASSIGN_OR_RETURN_ERRNO(absl::Duration d, SocketTimeoutArg(t, a.Addr(3), len));
       (name == L::kSO_RCVTIMEO ? opts.rcvtimeo : opts.sndtimeo) = d;
       break;
     }
