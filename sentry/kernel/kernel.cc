@@ -240,12 +240,12 @@ int Kernel::Run() {
 
 std::string Kernel::hostname() {
   absl::MutexLock l(&uts_mu_);
-  return hostname_.empty() && !uts_set_ ? config_.hostname : hostname_;
+  return uts_set_ ? hostname_ : config_.hostname;
 }
 
 std::string Kernel::domainname() {
   absl::MutexLock l(&uts_mu_);
-  return domainname_.empty() && !uts_set_ ? config_.domainname : domainname_;
+  return uts_set_ ? domainname_ : config_.domainname;
 }
 
 void Kernel::set_hostname(std::string name) {
