@@ -6,6 +6,10 @@
 namespace gofer {
 namespace {
 
+using util::ArgEq;
+using util::ArgMaskedEq;
+using util::SeccompFilter;
+
 // Newer than libseccomp's table on some systems; the number is the same on every architecture
 // (include/uapi/asm-generic/unistd.h).
 constexpr int kNrFchmodat2 = 452;

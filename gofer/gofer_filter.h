@@ -7,9 +7,11 @@
 #define GOFER_GOFER_FILTER_H_
 
 #include "absl/status/statusor.h"
-#include "gofer/seccomp_filter.h"
+#include "util/seccomp_filter.h"
 
 namespace gofer {
+
+using util::SeccompProgram;
 
 // recvmsg/sendmsg are allowed on `sock_fd` only; write on stderr only.
 absl::StatusOr<SeccompProgram> BuildGoferFilter(int sock_fd);

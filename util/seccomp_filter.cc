@@ -1,4 +1,4 @@
-#include "gofer/seccomp_filter.h"
+#include "util/seccomp_filter.h"
 
 #include <sys/mman.h>
 
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace gofer {
+namespace util {
 namespace {
 
 std::string SyscallName(int nr) {
@@ -203,10 +203,17 @@ absl::Status SeccompProgram::Install() {
   return absl::OkStatus();
 }
 
+absl::Status SeccompProgram::InstallOnAllThreads() {
+  if (ctx_ == nullptr) return absl::FailedPreconditionError("seccomp program moved from");
+  int rc = seccomp_attr_set(ctx_.get(), SCMP_FLTATR_CTL_TSYNC, 1);
+  if (rc != 0) return ErrnoError(-rc, "seccomp_attr_set(CTL_TSYNC)");
+  return Install();
+}
+
 std::string SeccompProgram::Describe() const {
   std::string out;
   for (const std::string& line : description_) absl::StrAppend(&out, line, "\n");
   return out;
 }
 
-}  // namespace gofer
+}  // namespace util

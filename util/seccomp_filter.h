@@ -11,10 +11,10 @@
 //                        .Build());
 //   RETURN_IF_ERROR(p.Install());  // irreversible; sets no_new_privs
 //
-// Self-contained on purpose (libseccomp, abseil status and nothing of ours) so that the
-// sentry's and the stub's filters can share it once it moves to a common place.
-#ifndef GOFER_SECCOMP_FILTER_H_
-#define GOFER_SECCOMP_FILTER_H_
+// Self-contained on purpose (libseccomp and abseil status, nothing of ours): the gofer, the
+// sentry and the stub build their filters with it.
+#ifndef UTIL_SECCOMP_FILTER_H_
+#define UTIL_SECCOMP_FILTER_H_
 
 #include <seccomp.h>
 
@@ -28,7 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace gofer {
+namespace util {
 
 // A condition on one syscall argument (libseccomp's scmp_arg_cmp).
 struct ArgCondition {
@@ -60,6 +60,9 @@ class SeccompProgram {
 
   // Loads the filter into the calling thread (and its future children). Irreversible.
   [[nodiscard]] absl::Status Install();
+  // Loads the filter into every thread of the process at once (SECCOMP_FILTER_FLAG_TSYNC), for
+  // a process that already runs threads. Irreversible.
+  [[nodiscard]] absl::Status InstallOnAllThreads();
   // One line per rule: "<syscall>: <reason>".
   std::string Describe() const;
   size_t rule_count() const { return description_.size(); }
@@ -124,6 +127,6 @@ class SeccompFilter {
   std::vector<Rule> rules_;
 };
 
-}  // namespace gofer
+}  // namespace util
 
-#endif  // GOFER_SECCOMP_FILTER_H_
+#endif  // UTIL_SECCOMP_FILTER_H_

@@ -1,4 +1,4 @@
-#include "gofer/seccomp_filter.h"
+#include "util/seccomp_filter.h"
 
 #include <errno.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include <functional>
 
-namespace gofer {
+namespace util {
 namespace {
 
 // Runs `body` in a forked child and returns its wait status. The child exits 0 on success.
@@ -99,4 +99,4 @@ TEST(SeccompFilterTest, InstalledFilterEnforces) {
 }
 
 }  // namespace
-}  // namespace gofer
+}  // namespace util
