@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "platform/platform.h"
+#include "sentry/kernel/cgroup_limits.h"
 #include "sentry/kernel/usage.h"
 #include "sentry/kernel/credentials.h"
 #include "sentry/vfs/vfs.h"
@@ -54,6 +55,9 @@ struct KernelConfig {
   void (*syscall_exit_hook)(Task&, int64_t nr, const SyscallArgs&, const SyscallResult&) = nullptr;
   std::string hostname = "sandbox";
   std::string domainname = "(none)";
+  // The first container's cgroup limits (its linux.resources), as the
+  // cgroup file system shows them.
+  CgroupLimits cgroup;
 };
 
 struct ProcessArgs {

@@ -12,6 +12,7 @@
 #include <deque>
 
 #include "abi/linux/fcntl.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "sentry/vfs/dnotify.h"
@@ -136,30 +137,175 @@ ErrnoOr<std::shared_ptr<Mount>> Vfs::MountAt(const Path& at, std::shared_ptr<Fil
   // file, such as a container's /etc/hosts).
   if (IsDir(at.dentry) != root->is_dir()) return Errno(IsDir(at.dentry) ? EISDIR : ENOTDIR);
   absl::MutexLock l(&mu_);
-  Path top = FollowMountsLocked(at);
+  // Not on a mount that was lazily unmounted (it is in no tree).
+  if (at.mount->detached_) return Errno(EINVAL);
   auto d = std::make_shared<Dentry>(std::move(root), "/", nullptr);
-  auto m = std::make_shared<Mount>(next_mount_id_++, std::move(fs), std::move(d), flags,
+  return AttachLocked(at, std::move(fs), std::move(d), flags, std::move(source),
+                      std::move(options));
+}
+
+std::shared_ptr<Mount> Vfs::AttachLocked(const Path& at, std::shared_ptr<Filesystem> fs,
+                                         std::shared_ptr<Dentry> root, uint32_t flags,
+                                         std::string source, std::string options) {
+  Path top = FollowMountsLocked(at);
+  auto m = std::make_shared<Mount>(next_mount_id_++, std::move(fs), std::move(root), flags,
                                    std::move(source), std::move(options));
   m->parent_ = top.mount;
   m->mountpoint_ = top.dentry;
   mounts_[{top.mount.get(), top.dentry.get()}].push_back(m);
   top.dentry->mounts_++;
+  PinLocked(top.dentry);
   return m;
 }
 
-ErrnoOrVoid Vfs::Unmount(const Path& root_of_mount) {
-  absl::MutexLock l(&mu_);
-  const auto& m = root_of_mount.mount;
-  if (!m || root_of_mount.dentry != m->root_) return Errno(EINVAL);
-  if (!m->parent_) return Errno(EBUSY);
-  for (const auto& [key, stack] : mounts_) {
-    if (key.first == m.get()) return Errno(EBUSY);  // something is mounted inside
+void Vfs::PinLocked(std::shared_ptr<Dentry> d) {
+  // Directories that do not cache their children (procfs) would make a new
+  // dentry at the next lookup, one no mount is on: such a directory keeps
+  // the dentries that lead to a mountpoint.
+  for (int guard = 0; guard < 4096; ++guard) {
+    std::shared_ptr<Dentry> parent = d->parent();
+    if (!parent) return;
+    if (!parent->inode()->CacheChildren()) parent->children_[d->name()] = d;
+    d = std::move(parent);
   }
-  auto it = mounts_.find({m->parent_.get(), m->mountpoint_.get()});
-  if (it == mounts_.end() || it->second.back() != m) return Errno(EINVAL);
-  it->second.pop_back();
-  m->mountpoint_->mounts_--;
+}
+
+void Vfs::DetachLocked(Mount& m) {
+  auto it = mounts_.find({m.parent_.get(), m.mountpoint_.get()});
+  if (it == mounts_.end()) return;
+  auto pos = std::find_if(it->second.begin(), it->second.end(),
+                          [&](const std::shared_ptr<Mount>& x) { return x.get() == &m; });
+  if (pos == it->second.end()) return;
+  it->second.erase(pos);
+  m.mountpoint_->mounts_--;
   if (it->second.empty()) mounts_.erase(it);
+}
+
+namespace {
+
+// Whether d is `ancestor` or below it (in the dentry tree of one file
+// system): Linux's is_subdir.
+bool IsSubdir(std::shared_ptr<Dentry> d, const std::shared_ptr<Dentry>& ancestor) {
+  for (int guard = 0; d && guard < 4096; ++guard) {
+    if (d == ancestor) return true;
+    d = d->parent();
+  }
+  return false;
+}
+
+}  // namespace
+
+ErrnoOr<std::shared_ptr<Mount>> Vfs::BindMount(const Path& source, const Path& at,
+                                               bool recursive) {
+  if (!source.valid() || !at.valid()) return Errno(ENOENT);
+  absl::MutexLock l(&mu_);
+  if (source.mount->detached_ || at.mount->detached_) return Errno(EINVAL);
+  Path top = FollowMountsLocked(at);
+  if (IsDir(top.dentry) != IsDir(source.dentry)) return Errno(ENOTDIR);
+  auto clone = [&](const Mount& m, std::shared_ptr<Dentry> root) {
+    auto c = std::make_shared<Mount>(next_mount_id_++, m.fs_, std::move(root), m.flags(),
+                                     m.source_, m.options_);
+    c->bind_ = true;
+    return c;
+  };
+  std::shared_ptr<Mount> first = clone(*source.mount, source.dentry);
+  // The copies of the mounts below source (MS_REC), each on the copy of its
+  // parent, collected before any is attached: `at` may itself be below
+  // source (mount --rbind /a /a/b) and must not be copied into itself.
+  std::vector<std::shared_ptr<Mount>> below;
+  if (recursive) {
+    std::map<const Mount*, std::shared_ptr<Mount>> copy_of{{source.mount.get(), first}};
+    std::vector<const Mount*> todo = {source.mount.get()};
+    for (size_t i = 0; i < todo.size(); ++i) {
+      for (const auto& [key, stack] : mounts_) {
+        if (key.first != todo[i] || stack.empty()) continue;
+        // Under the source mount, only what is mounted below source itself.
+        if (i == 0 && !IsSubdir(stack.front()->mountpoint_, source.dentry)) continue;
+        for (const auto& m : stack) {
+          auto c = clone(*m, m->root_);
+          c->parent_ = copy_of[todo[i]];
+          c->mountpoint_ = m->mountpoint_;
+          copy_of[m.get()] = c;
+          todo.push_back(m.get());
+          below.push_back(std::move(c));
+        }
+      }
+    }
+  }
+  first->parent_ = top.mount;
+  first->mountpoint_ = top.dentry;
+  for (const auto& m : below) {
+    mounts_[{m->parent_.get(), m->mountpoint_.get()}].push_back(m);
+    m->mountpoint_->mounts_++;
+  }
+  mounts_[{top.mount.get(), top.dentry.get()}].push_back(first);
+  top.dentry->mounts_++;
+  PinLocked(top.dentry);
+  return first;
+}
+
+ErrnoOrVoid Vfs::SetMountFlags(const Path& root_of_mount, uint32_t flags) {
+  absl::MutexLock l(&mu_);
+  if (!IsMountRoot(root_of_mount) || root_of_mount.mount->detached_) return Errno(EINVAL);
+  root_of_mount.mount->flags_.store(flags);
+  return {};
+}
+
+ErrnoOrVoid Vfs::MoveMount(const Path& from, const Path& at) {
+  if (!at.valid()) return Errno(ENOENT);
+  absl::MutexLock l(&mu_);
+  const std::shared_ptr<Mount>& m = from.mount;
+  if (!IsMountRoot(from) || !m->parent_ || m->detached_ || at.mount->detached_) {
+    return Errno(EINVAL);
+  }
+  Path top = FollowMountsLocked(at);
+  for (const Mount* p = top.mount.get(); p != nullptr; p = p->parent_.get()) {
+    if (p == m.get()) return Errno(ELOOP);
+  }
+  if (IsDir(top.dentry) != IsDir(m->root_)) return Errno(ENOTDIR);
+  std::shared_ptr<Mount> keep = m;
+  DetachLocked(*keep);
+  keep->parent_ = top.mount;
+  keep->mountpoint_ = top.dentry;
+  mounts_[{top.mount.get(), top.dentry.get()}].push_back(keep);
+  top.dentry->mounts_++;
+  PinLocked(top.dentry);
+  return {};
+}
+
+ErrnoOrVoid Vfs::Unmount(const Path& root_of_mount, int how) {
+  absl::MutexLock l(&mu_);
+  // No copy of the caller's reference: the use count below counts it.
+  const std::shared_ptr<Mount>& m = root_of_mount.mount;
+  if (!IsMountRoot(root_of_mount) || !m->parent_ || m->detached_) return Errno(EINVAL);
+  bool has_children = false;
+  for (const auto& [key, stack] : mounts_) {
+    if (key.first == m.get() && !stack.empty()) has_children = true;
+  }
+  // In use: held by more than its place in the tree and the caller's path
+  // (open files, working directories and roots hold the mount).
+  const bool busy = has_children || ((how & kUnmountIfIdle) && m.use_count() > 2);
+  if (how & kUnmountExpire) {
+    if (busy) return Errno(EBUSY);
+    if (!m->expiry_mark_) {
+      m->expiry_mark_ = true;
+      return Errno(EAGAIN);
+    }
+  }
+  if (!(how & kUnmountDetach) && busy) return Errno(EBUSY);
+  std::shared_ptr<Mount> keep = m;
+  // With MNT_DETACH the whole subtree leaves at once; open files keep
+  // their mounts.
+  std::vector<std::shared_ptr<Mount>> gone = {keep};
+  for (size_t i = 0; i < gone.size(); ++i) {
+    for (const auto& [key, stack] : mounts_) {
+      if (key.first == gone[i].get()) gone.insert(gone.end(), stack.begin(), stack.end());
+    }
+  }
+  for (auto it = gone.rbegin(); it != gone.rend(); ++it) {
+    DetachLocked(**it);
+    (*it)->detached_ = true;
+  }
   return {};
 }
 
@@ -169,12 +315,47 @@ std::vector<std::shared_ptr<Mount>> Vfs::Mounts() const {
   if (!root_mount_) return out;
   out.push_back(root_mount_);
   out.insert(out.end(), detached_roots_.begin(), detached_roots_.end());
-  // Breadth-first from the root: parents come before their children.
+  // Breadth-first from the root: parents come before their children, and
+  // a mount's children come in the order they were made.
   for (size_t i = 0; i < out.size(); ++i) {
+    size_t first = out.size();
     for (const auto& [key, stack] : mounts_) {
       if (key.first != out[i].get()) continue;
       out.insert(out.end(), stack.begin(), stack.end());
     }
+    std::sort(out.begin() + first, out.end(),
+              [](const std::shared_ptr<Mount>& a, const std::shared_ptr<Mount>& b) {
+                return a->id() < b->id();
+              });
+  }
+  return out;
+}
+
+std::vector<MountRecord> Vfs::MountTable() const {
+  std::vector<std::shared_ptr<Mount>> mounts = Mounts();
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<MountRecord> out;
+  out.reserve(mounts.size());
+  for (auto& m : mounts) {
+    if (m->detached_) continue;  // unmounted since Mounts() answered
+    MountRecord r;
+    r.parent_id = m->parent_ ? m->parent_->id() : m->id();
+    // The root's path within its file system: up the dentries to the top.
+    std::vector<std::string> parts;
+    std::shared_ptr<Dentry> d = m->root_;
+    for (int guard = 0; guard < 4096; ++guard) {
+      std::shared_ptr<Dentry> up = d->parent();
+      if (!up) break;
+      parts.push_back(d->name());
+      d = std::move(up);
+    }
+    std::reverse(parts.begin(), parts.end());
+    r.root = absl::StrCat("/", absl::StrJoin(parts, "/"));
+    // Mounts made whole (not binds) with kMountReadOnly show it as the
+    // file system's too, as a read-only mount(2) makes it.
+    r.super_read_only = m->fs_->read_only() || (m->read_only() && !m->bind_);
+    r.mount = std::move(m);
+    out.push_back(std::move(r));
   }
   return out;
 }
@@ -207,6 +388,14 @@ ErrnoOr<std::shared_ptr<Dentry>> Vfs::LookupChildLocked(Context& ctx,
   if (!child.ok()) {
     if (child.error().value() == ENOENT && cache) d->children_[name] = nullptr;
     return child.error();
+  }
+  if (!cache) {
+    // A dentry pinned here because a mount sits on or below it (PinLocked)
+    // is the name's while it still names the same inode.
+    auto it = d->children_.find(name);
+    if (it != d->children_.end() && it->second && it->second->inode() == *child) {
+      return it->second;
+    }
   }
   auto nd = std::make_shared<Dentry>(std::move(child).value(), name, d);
   if (cache) d->children_[name] = nd;
@@ -249,7 +438,8 @@ ErrnoOr<Path> Vfs::ResolveLocked(Context& ctx, const Start& s, std::string_view 
         continue;
       }
       // Climb out of mounts whose root this is, then to the parent.
-      while (cur.dentry == cur.mount->root_ && cur.mount->parent_ && !(cur == root)) {
+      while (cur.dentry == cur.mount->root_ && cur.mount->parent_ && !cur.mount->detached_ &&
+             !(cur == root)) {
         if (flags & kNoXdev) return Errno(EXDEV);
         cur = Path{cur.mount->parent_, cur.mount->mountpoint_};
       }
@@ -341,7 +531,7 @@ std::string Vfs::PathNameLocked(const Path& root, const Path& p, bool* reachable
   for (int guard = 0; guard < 4096 && cur.valid(); ++guard) {
     if (cur == root) break;
     if (cur.dentry == cur.mount->root_) {
-      if (!cur.mount->parent_) {
+      if (!cur.mount->parent_ || cur.mount->detached_) {
         *reachable = !root.valid();
         break;
       }
@@ -377,7 +567,7 @@ ErrnoOr<std::string> Vfs::Getcwd(const Path& root, const Path& p, bool* reachabl
 // ---- Checks shared by the operations ----
 
 ErrnoOrVoid Vfs::CheckWritable(const Path& p) {
-  if (p.mount && p.mount->read_only()) return Errno(EROFS);
+  if (p.mount && (p.mount->read_only() || p.mount->fs().read_only())) return Errno(EROFS);
   return {};
 }
 

@@ -127,11 +127,16 @@ class Filesystem {
   // A fresh anonymous device number (minor numbers of major 0, as Linux's
   // get_anon_bdev hands out).
   static uint64_t NewAnonDev();
+  // The superblock's read-only state (mount(2) with MS_RDONLY, or a remount
+  // without MS_BIND): no mount of this file system may write.
+  bool read_only() const { return read_only_.load(); }
+  void set_read_only(bool ro) { read_only_.store(ro); }
 
  private:
   const std::string type_;
   const uint64_t dev_;
   std::atomic<uint64_t> next_ino_{2};
+  std::atomic<bool> read_only_{false};
 };
 
 // What a file system implements for each file. Methods answer with the
@@ -243,7 +248,8 @@ class Dentry {
   std::shared_ptr<Dentry> parent_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> deleted_{false};
   // Guarded by Vfs::mu_: cached children; nullptr records that the name does
-  // not exist.
+  // not exist. Under a directory that does not cache its children, only the
+  // dentries leading to a mountpoint (Vfs::PinLocked).
   std::map<std::string, std::shared_ptr<Dentry>, std::less<>> children_;
   int mounts_ = 0;  // mounts whose mountpoint this is
   // O_TMPFILE files: whether linkat(AT_EMPTY_PATH) may give them a name
@@ -265,11 +271,16 @@ class Mount {
   int id() const { return id_; }
   Filesystem& fs() const { return *fs_; }
   const std::shared_ptr<Dentry>& root() const { return root_; }
-  uint32_t flags() const { return flags_; }
-  bool read_only() const { return flags_ & kMountReadOnly; }
+  // kMount* flags; a remount changes them (Vfs::SetMountFlags).
+  uint32_t flags() const { return flags_.load(); }
+  bool read_only() const { return flags() & kMountReadOnly; }
+  // A bind mount (Vfs::BindMount): another view of a file system already
+  // mounted, whose root may be any directory or file in it.
+  bool is_bind() const { return bind_; }
   const std::string& source() const { return source_; }
   const std::string& options() const { return options_; }
   // Where it is mounted: parent mount and dentry (none for the root mount).
+  // MS_MOVE changes them: read them under the Vfs lock (Vfs::MountTable).
   const std::shared_ptr<Mount>& parent() const { return parent_; }
   const std::shared_ptr<Dentry>& mountpoint() const { return mountpoint_; }
 
@@ -278,10 +289,29 @@ class Mount {
   const int id_;
   const std::shared_ptr<Filesystem> fs_;
   const std::shared_ptr<Dentry> root_;
-  uint32_t flags_;
+  std::atomic<uint32_t> flags_;
   const std::string source_, options_;
+  bool bind_ = false;  // set before the mount is published
+  // Guarded by Vfs::mu_.
   std::shared_ptr<Mount> parent_;
   std::shared_ptr<Dentry> mountpoint_;
+  // Unmounted with MNT_DETACH: out of the tree, `..` stops at its root.
+  bool detached_ = false;
+  // umount2(MNT_EXPIRE) marked it once already.
+  bool expiry_mark_ = false;
+};
+
+// What umount2(2) asks of Vfs::Unmount.
+inline constexpr int kUnmountDetach = 1;  // MNT_DETACH: with its submounts, even if in use
+inline constexpr int kUnmountIfIdle = 2;  // EBUSY if an open file, cwd or root is on it
+inline constexpr int kUnmountExpire = 4;  // MNT_EXPIRE: mark first (EAGAIN), unmount the second time
+
+// One line of the mount table, read under the Vfs lock.
+struct MountRecord {
+  std::shared_ptr<Mount> mount;
+  int parent_id = 0;     // its own id for the top of a tree
+  std::string root;      // the mount's root within its file system ("/" but for bind mounts)
+  bool super_read_only = false;  // the file system's "ro" (mountinfo's last field)
 };
 
 // Resolution flags (Linux's LOOKUP_* and openat2 RESOLVE_*).
@@ -337,9 +367,31 @@ class Vfs {
   ErrnoOr<std::shared_ptr<Mount>> MountAt(const Path& at, std::shared_ptr<Filesystem> fs,
                                           std::shared_ptr<Inode> root, uint32_t flags,
                                           std::string source, std::string options);
-  ErrnoOrVoid Unmount(const Path& root_of_mount);
+  // Removes the mount whose root root_of_mount is (EINVAL if it is not a
+  // mount's root or is a tree's top; EBUSY if something is mounted inside
+  // it, unless detaching). `how` is kUnmount* flags.
+  ErrnoOrVoid Unmount(const Path& root_of_mount, int how = 0);
   // Every mount, parents before children (for /proc/pid/mounts).
   std::vector<std::shared_ptr<Mount>> Mounts() const;
+  // The same, with what /proc/pid/mountinfo needs of each.
+  std::vector<MountRecord> MountTable() const;
+
+  // ---- Bind mounts, remounts and moves (mount(2)) ----
+  // Shows `source` (a directory or a file) again at `at`: a new mount of
+  // source's file system rooted at source, with source's mount flags.
+  // With `recursive` (MS_REC) the mounts below source come along. ENOTDIR
+  // when one of the two is a directory and the other is not.
+  ErrnoOr<std::shared_ptr<Mount>> BindMount(const Path& source, const Path& at, bool recursive);
+  // Replaces a mount's kMount* flags (`mount -o remount,bind,ro`). EINVAL
+  // unless root_of_mount is a mount's root.
+  ErrnoOrVoid SetMountFlags(const Path& root_of_mount, uint32_t flags);
+  // MS_MOVE: the mount whose root `from` is, with everything on it, moves
+  // to `at`. EINVAL unless from is a mount's root (not a tree's top); ELOOP
+  // if `at` is on the mount being moved.
+  ErrnoOrVoid MoveMount(const Path& from, const Path& at);
+  // Whether p is the root of its mount (what mount(2) needs of a remount
+  // or propagation change's target).
+  static bool IsMountRoot(const Path& p) { return p.valid() && p.dentry == p.mount->root(); }
 
   // ---- Resolution ----
   ErrnoOr<Path> Resolve(Context& ctx, const Start& s, std::string_view path, int flags);
@@ -409,6 +461,16 @@ class Vfs {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string PathNameLocked(const Path& root, const Path& p, bool* reachable) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // A new mount of `root` (a dentry of fs) on top of whatever is at `at`.
+  std::shared_ptr<Mount> AttachLocked(const Path& at, std::shared_ptr<Filesystem> fs,
+                                      std::shared_ptr<Dentry> root, uint32_t flags,
+                                      std::string source, std::string options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes m off its mountpoint.
+  void DetachLocked(Mount& m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Keeps a mountpoint's dentry (and those above it) findable under
+  // directories that do not cache their children.
+  void PinLocked(std::shared_ptr<Dentry> d) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   ErrnoOr<std::shared_ptr<FileDescription>> OpenResolved(Context& ctx, const Path& p, int flags,
                                                         bool created);
   void DropChildLocked(Dentry& parent, const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -32,6 +32,11 @@ ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
 
 std::atomic<uint64_t> next_ino{1};
 
+// The port sysctls, guarded by g_mu.
+int g_unprivileged_port_start = 1024;
+int g_local_port_low = kEphemeralLow;
+int g_local_port_high = kEphemeralHigh;
+
 // Largest UDP payloads: 65535 less the IP and UDP headers (IPv6 has no
 // header checksum field to count, but its 40-byte header is larger).
 constexpr size_t kMaxUdpV4 = 65507, kMaxUdpV6 = 65527;
@@ -241,18 +246,45 @@ bool InetSocket::CanBindLocked(const Addr& addr, uint16_t port) const {
   return true;
 }
 
+int UnprivilegedPortStart() {
+  absl::MutexLock l(&g_mu);
+  return g_unprivileged_port_start;
+}
+
+ErrnoOrVoid SetUnprivilegedPortStart(int port) {
+  absl::MutexLock l(&g_mu);
+  if (port < 0 || port > 65535 || port > g_local_port_low) return Errno(EINVAL);
+  g_unprivileged_port_start = port;
+  return {};
+}
+
+std::pair<int, int> LocalPortRange() {
+  absl::MutexLock l(&g_mu);
+  return {g_local_port_low, g_local_port_high};
+}
+
+ErrnoOrVoid SetLocalPortRange(int low, int high) {
+  absl::MutexLock l(&g_mu);
+  if (low < 1 || high > 65535 || high < low || low < g_unprivileged_port_start) {
+    return Errno(EINVAL);
+  }
+  g_local_port_low = low;
+  g_local_port_high = high;
+  return {};
+}
+
 ErrnoOrVoid InetSocket::BindLocked(const Endpoint& ep, bool privileged) {
   if (BoundLocked()) return Errno(EINVAL);
   if (!ep.addr.IsAny() && !ep.addr.IsLoopback()) return Errno(EADDRNOTAVAIL);
   uint16_t port = ep.port;
-  if (port != 0 && port < 1024 && !privileged) return Errno(EACCES);
+  if (port != 0 && port < g_unprivileged_port_start && !privileged) return Errno(EACCES);
   if (port == 0) {
     // An ephemeral port no one else uses, from a random place in the range.
     static std::minstd_rand rng(std::random_device{}());
-    const uint32_t n = kEphemeralHigh - kEphemeralLow + 1;
+    const uint32_t n = static_cast<uint32_t>(g_local_port_high - g_local_port_low + 1);
     uint32_t start = rng() % n;
     for (uint32_t i = 0; i < n; ++i) {
-      uint16_t p = kEphemeralLow + (start + i) % n;
+      uint16_t p = static_cast<uint16_t>(g_local_port_low + (start + i) % n);
       if (Ports().count({Stack::ProtoOf(*this), p}) == 0) {
         port = p;
         break;

@@ -51,8 +51,18 @@ namespace sentry::fsimpl::inet {
 inline constexpr int kUdpDefaultBuf = 212992;
 inline constexpr int kTcpDefaultRcvbuf = 131072;
 inline constexpr int kTcpDefaultSndbuf = 16384;
-// Ephemeral ports (net.ipv4.ip_local_port_range).
+// Ephemeral ports (net.ipv4.ip_local_port_range) by default.
 inline constexpr uint16_t kEphemeralLow = 32768, kEphemeralHigh = 60999;
+
+// The stack's port sysctls. net.ipv4.ip_unprivileged_port_start: binding
+// a port below it takes CAP_NET_BIND_SERVICE (1024 by default).
+// net.ipv4.ip_local_port_range: where ephemeral ports are picked. As on
+// Linux the two may not overlap (EINVAL), and the range must be ordered
+// within 1..65535.
+int UnprivilegedPortStart();
+util::ErrnoOrVoid SetUnprivilegedPortStart(int port);
+std::pair<int, int> LocalPortRange();
+util::ErrnoOrVoid SetLocalPortRange(int low, int high);
 
 struct RecvResult {
   size_t copied = 0;  // bytes placed in the caller's buffer
@@ -77,7 +87,8 @@ class InetSocket : public vfs::FileDescription, public std::enable_shared_from_t
   bool is_tcp() const { return type_ == abi_linux::kSOCK_STREAM; }
 
   // bind(2): a local address (loopback or wildcard) and port (0: an
-  // ephemeral one). `privileged`: the caller may bind ports below 1024.
+  // ephemeral one). `privileged`: the caller may bind ports below
+  // ip_unprivileged_port_start.
   util::ErrnoOrVoid Bind(const Endpoint& ep, bool privileged);
   // listen(2) (TCP); binds an ephemeral port first when unbound.
   util::ErrnoOrVoid Listen(int backlog);

@@ -148,8 +148,8 @@ std::string FormatStatus(const ProcessStat& s) {
   absl::StrAppendFormat(&out, "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\n", s.cap_inheritable,
                         s.cap_permitted, s.cap_effective);
   absl::StrAppendFormat(&out, "CapBnd:\t%016x\nCapAmb:\t%016x\n", s.cap_bounding, s.cap_ambient);
-  absl::StrAppendFormat(&out, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n",
-                        s.no_new_privs ? 1 : 0);
+  absl::StrAppendFormat(&out, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n",
+                        s.no_new_privs ? 1 : 0, s.seccomp_mode, s.seccomp_filters);
   out += "Speculation_Store_Bypass:\tthread vulnerable\n";
   out += "SpeculationIndirectBranch:\tconditional enabled\n";
   absl::StrAppendFormat(&out, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\n", CpuMask(s.ncpus),
@@ -317,7 +317,9 @@ std::string MountOptions(uint32_t flags) {
 std::string FormatMounts(const std::vector<MountEntry>& mounts) {
   std::string out;
   for (const auto& m : mounts) {
-    std::string opts = MountOptions(m.flags);
+    // Read-only if either the mount or its file system is (Linux's
+    // __mnt_is_readonly).
+    std::string opts = MountOptions(m.flags | (m.super_read_only ? 1 : 0));
     if (std::string fo = FsOptions(m.options); !fo.empty()) opts += "," + fo;
     absl::StrAppendFormat(&out, "%s %s %s %s 0 0\n", MangleMountField(m.source),
                           MangleMountField(m.mountpoint), MangleMountField(m.fstype), opts);
@@ -328,7 +330,7 @@ std::string FormatMounts(const std::vector<MountEntry>& mounts) {
 std::string FormatMountinfo(const std::vector<MountEntry>& mounts) {
   std::string out;
   for (const auto& m : mounts) {
-    std::string super = (m.flags & 1) ? "ro" : "rw";
+    std::string super = m.super_read_only ? "ro" : "rw";
     if (std::string fo = FsOptions(m.options); !fo.empty()) super += "," + fo;
     absl::StrAppendFormat(&out, "%d %d %u:%u %s %s %s - %s %s %s\n", m.id, m.parent_id,
                           DevMajor(m.dev), DevMinor(m.dev), MangleMountField(m.root),

@@ -36,6 +36,8 @@ struct ProcessStat {
   uint64_t cap_inheritable = 0, cap_permitted = 0, cap_effective = 0, cap_bounding = 0,
            cap_ambient = 0;
   bool no_new_privs = false;
+  int seccomp_mode = 0;     // SECCOMP_MODE_*
+  int seccomp_filters = 0;  // filters installed
   uint64_t sig_pending = 0, sig_shared_pending = 0, sig_blocked = 0, sig_ignored = 0,
            sig_caught = 0;
   int exit_signal = 17;
@@ -87,6 +89,7 @@ struct MountEntry {
   std::string root = "/";  // the mount's root within its file system
   std::string mountpoint;  // as the reader sees it
   uint32_t flags = 0;      // vfs::kMount*
+  bool super_read_only = false;  // the file system's own ro/rw (mountinfo's last field)
   std::string fstype, source, options;
 };
 std::string FormatMounts(const std::vector<MountEntry>& mounts);

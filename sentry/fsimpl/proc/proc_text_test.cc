@@ -171,15 +171,39 @@ TEST(FormatMountsTest, MountsAndMountinfo) {
        .dev = 0x13,
        .mountpoint = "/my dir",
        .flags = 1 | 2 | 4 | 8,
+       .super_read_only = true,
        .fstype = "proc",
        .source = "proc",
        .options = "hidepid=0"},
+      // A read-only bind mount of a subdirectory of a writable file system.
+      {.id = 3,
+       .parent_id = 2,
+       .dev = 0x13,
+       .root = "/sys",
+       .mountpoint = "/my dir/sys",
+       .flags = 1,
+       .fstype = "proc",
+       .source = "proc",
+       .options = ""},
+      // A file system remounted read-only under a writable mount.
+      {.id = 4,
+       .parent_id = 1,
+       .dev = 0x14,
+       .mountpoint = "/t",
+       .flags = 0,
+       .super_read_only = true,
+       .fstype = "tmpfs",
+       .source = "tmpfs",
+       .options = "size=4k"},
   };
   EXPECT_EQ(FormatMounts(m),
-            "rootfs / 9p rw 0 0\nproc /my\\040dir proc ro,nosuid,nodev,noexec,hidepid=0 0 0\n");
+            "rootfs / 9p rw 0 0\nproc /my\\040dir proc ro,nosuid,nodev,noexec,hidepid=0 0 0\n"
+            "proc /my\\040dir/sys proc ro 0 0\ntmpfs /t tmpfs ro,size=4k 0 0\n");
   EXPECT_EQ(FormatMountinfo(m),
             "1 1 0:18 / / rw - 9p rootfs rw\n"
-            "2 1 0:19 / /my\\040dir ro,nosuid,nodev,noexec - proc proc ro,hidepid=0\n");
+            "2 1 0:19 / /my\\040dir ro,nosuid,nodev,noexec - proc proc ro,hidepid=0\n"
+            "3 2 0:19 /sys /my\\040dir/sys ro - proc proc rw\n"
+            "4 1 0:20 / /t rw - tmpfs tmpfs ro,size=4k\n");
 }
 
 TEST(CpuinfoTest, OneBlockPerCpuWithFlags) {

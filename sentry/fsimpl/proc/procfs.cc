@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "sentry/fsimpl/inet/proc_net.h"
 #include "sentry/fsimpl/proc/proc_text.h"
+#include "sentry/fsimpl/proc/sysctl.h"
 #include "sentry/fsimpl/proc/task_dir.h"
 #include "sentry/fsimpl/sys/kernfs.h"
 
@@ -116,14 +117,21 @@ std::shared_ptr<kernfs::File> GenFile(vfs::Filesystem& fs, Gen gen, uint32_t mod
 std::string Line(const std::string& s) { return s + "\n"; }
 
 void AddSys(kernfs::Dir& root, ProcFilesystem& fs, kernel::Kernel& k) {
-  auto kern = root.MakeDirs("sys/kernel");
   kernel::Kernel* kp = &k;
-  kern->Add("hostname", GenFile(fs, [kp](vfs::Context&) -> ErrnoOr<std::string> {
-              return Line(kp->hostname());
-            }));
-  kern->Add("domainname", GenFile(fs, [kp](vfs::Context&) -> ErrnoOr<std::string> {
-              return Line(kp->domainname());
-            }));
+  // The settings the sentry implements (sysctl.h): root may write them.
+  for (const Sysctl& s : Sysctls()) {
+    const size_t slash = s.path.rfind('/');
+    const Sysctl* sp = &s;
+    root.MakeDirs("sys/" + s.path.substr(0, slash))
+        ->Add(s.path.substr(slash + 1),
+              std::make_shared<kernfs::File>(
+                  fs, 0644,
+                  kernfs::Eager([kp, sp](vfs::Context&) -> ErrnoOr<std::string> {
+                    return sp->read(*kp);
+                  }),
+                  kernfs::WriteFn([kp, sp](std::string_view v) { return sp->write(*kp, v); })));
+  }
+  auto kern = root.MakeDirs("sys/kernel");
   kern->Add("ostype", kernfs::File::Static(fs, 0444, "Linux\n"));
   kern->Add("osrelease", kernfs::File::Static(fs, 0444, Line(kernel::Kernel::UtsRelease())));
   kern->Add("version", kernfs::File::Static(fs, 0444, Line(kernel::Kernel::UtsVersion())));
@@ -222,7 +230,8 @@ ErrnoOr<std::shared_ptr<vfs::Inode>> NewProcRoot(ProcFilesystem& fs, kernel::Ker
   root->Add("filesystems",
             kernfs::File::Static(fs, 0444,
                                  "nodev\tsysfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n"
-                                 "nodev\tpipefs\nnodev\toverlay\n"));
+                                 "nodev\tcgroup\nnodev\tcgroup2\nnodev\tpipefs\n"
+                                 "nodev\tmqueue\nnodev\toverlay\n"));
   root->Add("version",
             kernfs::File::Static(
                 fs, 0444,

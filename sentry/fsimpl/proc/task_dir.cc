@@ -232,14 +232,17 @@ ErrnoOr<std::string> MountsText(kernel::Kernel* k, vfs::Path root, bool info) {
   vfs::Vfs& v = k->vfs();
   if (!root.valid()) root = v.RootPath();
   std::vector<MountEntry> entries;
-  for (const std::shared_ptr<vfs::Mount>& m : v.Mounts()) {
+  for (const vfs::MountRecord& r : v.MountTable()) {
+    const std::shared_ptr<vfs::Mount>& m = r.mount;
     bool reachable = false;
     auto name = v.Getcwd(root, vfs::Path{m, m->root()}, &reachable);
     if (!name.ok() || !reachable) continue;
     MountEntry e;
     e.id = m->id();
-    e.parent_id = m->parent() ? m->parent()->id() : m->id();
+    e.parent_id = r.parent_id;
     e.dev = m->fs().dev();
+    e.root = r.root;
+    e.super_read_only = r.super_read_only;
     e.mountpoint = *name;
     e.flags = m->flags();
     e.fstype = m->fs().type();

@@ -61,10 +61,11 @@ Perm NewPerm(const auth::Credentials& c, int32_t key, int flags) {
 int64_t NowSeconds() { return absl::ToUnixSeconds(absl::Now()); }
 
 IpcNamespace::IpcNamespace(mm::MemoryFile& mf)
-    : shm_(std::make_shared<Shm>(mf)),
-      sem_(std::make_unique<Sem>()),
-      msg_(std::make_unique<Msg>()),
-      mqueues_(std::make_unique<Mqueues>()) {}
+    : limits_(std::make_shared<IpcLimits>()),
+      shm_(std::make_shared<Shm>(mf, limits_)),
+      sem_(std::make_unique<Sem>(limits_)),
+      msg_(std::make_unique<Msg>(limits_)),
+      mqueues_(std::make_unique<Mqueues>(limits_)) {}
 
 IpcNamespace::~IpcNamespace() = default;
 

@@ -14,12 +14,14 @@
 #ifndef SENTRY_KERNEL_IPC_IPC_NAMESPACE_H_
 #define SENTRY_KERNEL_IPC_IPC_NAMESPACE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 
 #include "abi/linux/ipc.h"
 #include "sentry/auth/credentials.h"
+#include "sentry/kernel/ipc/limits.h"
 #include "util/errno.h"
 
 namespace sentry::mm {
@@ -60,8 +62,6 @@ int64_t NowSeconds();
 template <typename T>
 class Registry {
  public:
-  explicit Registry(int max) : max_(max) {}
-
   // The object with this id: nullptr if none (EINVAL for the caller).
   std::shared_ptr<T> ById(int id) const {
     if (id < 0) return nullptr;
@@ -79,9 +79,11 @@ class Registry {
     return it == by_key_.end() ? nullptr : ByIndex(it->second);
   }
   // Adds obj at the lowest free index and gives it its id; ENOSPC when
-  // the kind's limit is reached.
-  util::ErrnoOr<int> Add(std::shared_ptr<T> obj) {
-    if (static_cast<int>(by_index_.size()) >= max_) return util::Errno(ENOSPC);
+  // `max` objects (the kind's *mni limit, at most IPCMNI) exist already.
+  util::ErrnoOr<int> Add(std::shared_ptr<T> obj, int max) {
+    if (static_cast<int>(by_index_.size()) >= std::min(max, abi_linux::kIPCMNI)) {
+      return util::Errno(ENOSPC);
+    }
     int index = 0;
     for (const auto& [i, o] : by_index_) {
       if (i != index) break;
@@ -109,7 +111,6 @@ class Registry {
   const std::map<int, std::shared_ptr<T>>& objects() const { return by_index_; }
 
  private:
-  const int max_;
   uint16_t seq_ = 0;
   std::map<int, std::shared_ptr<T>> by_index_;
   std::map<int32_t, int> by_key_;
@@ -118,10 +119,11 @@ class Registry {
 // Finds or creates the object for a *get call: IPC_PRIVATE always
 // creates; a key creates with IPC_CREAT, and with IPC_CREAT|IPC_EXCL must
 // not exist yet. An existing object must allow the flags' permission bits
-// (EACCES) and pass `check` (shmget's size, semget's count: EINVAL).
+// (EACCES) and pass `check` (shmget's size, semget's count: EINVAL). At
+// most `max` objects may exist (ENOSPC).
 template <typename T, typename Make, typename Check>
 util::ErrnoOr<int> GetOrCreate(Registry<T>& r, const auth::Credentials& c, int32_t key, int flags,
-                               Make make, Check check) {
+                               int max, Make make, Check check) {
   if (key != abi_linux::kIPC_PRIVATE) {
     if (std::shared_ptr<T> obj = r.ByKey(key)) {
       if ((flags & abi_linux::kIPC_CREAT) && (flags & abi_linux::kIPC_EXCL)) {
@@ -135,7 +137,7 @@ util::ErrnoOr<int> GetOrCreate(Registry<T>& r, const auth::Credentials& c, int32
   }
   ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<T> obj, make());
   obj->perm = NewPerm(c, key, flags);
-  return r.Add(std::move(obj));
+  return r.Add(std::move(obj), max);
 }
 
 // The kernel's one IPC namespace.
@@ -149,6 +151,8 @@ class IpcNamespace {
   Shm& shm() { return *shm_; }
   Sem& sem() { return *sem_; }
   Msg& msg() { return *msg_; }
+  // The namespace's tunable limits (/proc/sys/kernel, /proc/sys/fs/mqueue).
+  IpcLimits& limits() { return *limits_; }
   // POSIX message queues (mqueue.h).
   Mqueues& mqueues() { return *mqueues_; }
 
@@ -157,6 +161,8 @@ class IpcNamespace {
   void ProcessExited(int pid);
 
  private:
+  // Shared with each kind, which may outlive the namespace (shm).
+  std::shared_ptr<IpcLimits> limits_;
   // Shared: attachments (VMAs) outlive nothing they point at.
   std::shared_ptr<Shm> shm_;
   std::unique_ptr<Sem> sem_;

@@ -47,6 +47,9 @@ MessageQueue::MessageQueue(const Attrs& a, std::shared_ptr<MqAccounting> acct, u
                            uint64_t bytes)
     : attrs_(a), acct_(std::move(acct)), charged_uid_(charged_uid), charged_bytes_(bytes) {
   atime_ = mtime_ = ctime_ = Now();
+  mode_ = a.mode;
+  uid_ = a.uid;
+  gid_ = a.gid;
   absl::MutexLock l(&acct_->mu);
   acct_->live.insert(this);
 }
@@ -216,16 +219,42 @@ L::Stat MessageQueue::Stat() {
   L::Stat st{};
   st.st_dev = attrs_.dev;
   st.st_ino = attrs_.ino;
-  st.st_mode = S_IFREG | attrs_.mode;
+  st.st_mode = S_IFREG | mode_;
   st.st_nlink = unlinked_ ? 0 : 1;
-  st.st_uid = attrs_.uid;
-  st.st_gid = attrs_.gid;
+  st.st_uid = uid_;
+  st.st_gid = gid_;
   st.st_size = L::kMqueueFilentSize;
   st.st_blksize = 4096;
   st.st_atim = atime_;
   st.st_mtim = mtime_;
   st.st_ctim = ctime_;
   return st;
+}
+
+uint32_t MessageQueue::mode() {
+  absl::MutexLock l(&mu_);
+  return mode_;
+}
+
+uint32_t MessageQueue::uid() {
+  absl::MutexLock l(&mu_);
+  return uid_;
+}
+
+uint32_t MessageQueue::gid() {
+  absl::MutexLock l(&mu_);
+  return gid_;
+}
+
+void MessageQueue::SetAttrs(uint32_t mask, uint32_t mode, uint32_t uid, uint32_t gid,
+                            const L::Timespec& atime, const L::Timespec& mtime) {
+  absl::MutexLock l(&mu_);
+  if (mask & vfs::SetAttrArgs::kMode) mode_ = mode & 07777;
+  if (mask & vfs::SetAttrArgs::kUid) uid_ = uid;
+  if (mask & vfs::SetAttrArgs::kGid) gid_ = gid;
+  if (mask & vfs::SetAttrArgs::kAtime) atime_ = atime;
+  if (mask & vfs::SetAttrArgs::kMtime) mtime_ = mtime;
+  ctime_ = Now();
 }
 
 void MessageQueue::set_unlinked() {
@@ -285,7 +314,10 @@ void FlushOnClose(vfs::FileDescription& f, int pid) {
 
 // ---- Mqueues ----
 
-Mqueues::Mqueues() : acct_(std::make_shared<MqAccounting>()), dev_(vfs::Filesystem::NewAnonDev()) {}
+Mqueues::Mqueues(std::shared_ptr<const IpcLimits> limits)
+    : limits_(std::move(limits)),
+      acct_(std::make_shared<MqAccounting>()),
+      dev_(vfs::Filesystem::NewAnonDev()) {}
 
 ErrnoOrVoid Mqueues::CheckName(const std::string& name) {
   // Linux looks the name up as one component of the mqueue root.
@@ -315,49 +347,72 @@ ErrnoOr<std::shared_ptr<MqueueFile>> Mqueues::Open(Task& t, const std::string& n
     return std::make_shared<MqueueFile>(it->second, name, file_flags);
   }
   if (!(oflag & O_CREAT)) return Errno(ENOENT);
+  NewQueue args;
+  args.mode = mode & ~t.umask() & 07777;
+  args.uid = c.fsuid;
+  args.gid = c.fsgid;
+  args.attr = attr;
+  args.charged_uid = c.ruid;
+  args.msgqueue_limit = t.thread_group().rlimit(L::kRLIMIT_MSGQUEUE).rlim_cur;
+  args.sys_resource = c.HasCapability(L::kCAP_SYS_RESOURCE);
+  ASSIGN_OR_RETURN_ERRNO(std::shared_ptr<MessageQueue> q, CreateLocked(name, args));
+  // The creator gets its access mode whatever the queue's mode says.
+  return std::make_shared<MqueueFile>(std::move(q), name, file_flags);
+}
 
-  // Creation, with Linux's checks in its order: the namespace's queue
+ErrnoOr<std::shared_ptr<MessageQueue>> Mqueues::Create(const std::string& name,
+                                                       const NewQueue& args) {
+  RETURN_IF_ERRNO(CheckName(name));
+  absl::MutexLock l(&mu_);
+  if (names_.count(name)) return Errno(EEXIST);
+  return CreateLocked(name, args);
+}
+
+ErrnoOr<std::shared_ptr<MessageQueue>> Mqueues::CreateLocked(const std::string& name,
+                                                             const NewQueue& args) {
+  // Linux's order (mqueue_get_inode, mq_attr_ok): the namespace's queue
   // count, the attributes, then the creator's RLIMIT_MSGQUEUE.
-  const bool resource = c.HasCapability(L::kCAP_SYS_RESOURCE);
+  const IpcLimits& lim = *limits_;
+  const int64_t msg_max = lim.mq_msg_max.load(), msgsize_max = lim.mq_msgsize_max.load();
   MessageQueue::Attrs a;
-  a.maxmsg = std::min(L::kDFLT_MSGMAX, L::kDFLT_MSG);
-  a.msgsize = std::min(L::kDFLT_MSGSIZEMAX, L::kDFLT_MSGSIZE);
-  if (attr != nullptr) {
-    a.maxmsg = attr->mq_maxmsg;
-    a.msgsize = attr->mq_msgsize;
+  a.maxmsg = std::min<int64_t>(msg_max, lim.mq_msg_default.load());
+  a.msgsize = std::min<int64_t>(msgsize_max, lim.mq_msgsize_default.load());
+  if (args.attr != nullptr) {
+    a.maxmsg = args.attr->mq_maxmsg;
+    a.msgsize = args.attr->mq_msgsize;
   }
   uint64_t bytes;
   {
     absl::MutexLock al(&acct_->mu);
-    if (acct_->queues >= L::kDFLT_QUEUESMAX && !resource) return Errno(ENOSPC);
-    if (a.maxmsg <= 0 || a.msgsize <= 0) return Errno(EINVAL);
-    if (resource ? (a.maxmsg > L::kHARD_MSGMAX || a.msgsize > L::kHARD_MSGSIZEMAX)
-                 : (a.maxmsg > L::kDFLT_MSGMAX || a.msgsize > L::kDFLT_MSGSIZEMAX)) {
-      return Errno(EINVAL);
+    if (acct_->queues >= lim.mq_queues_max.load() && !args.sys_resource) return Errno(ENOSPC);
+    if (args.attr != nullptr) {
+      if (a.maxmsg <= 0 || a.msgsize <= 0) return Errno(EINVAL);
+      if (args.sys_resource ? (a.maxmsg > L::kHARD_MSGMAX || a.msgsize > L::kHARD_MSGSIZEMAX)
+                            : (a.maxmsg > msg_max || a.msgsize > msgsize_max)) {
+        return Errno(EINVAL);
+      }
     }
     // Both are at most the hard limits here, so nothing overflows.
     const uint64_t maxmsg = static_cast<uint64_t>(a.maxmsg);
     bytes = maxmsg * static_cast<uint64_t>(a.msgsize) + maxmsg * kMsgMsgSize +
             std::min<uint64_t>(maxmsg, L::kMQ_PRIO_MAX) * kTreeNodeSize;
-    const uint64_t limit = t.thread_group().rlimit(L::kRLIMIT_MSGQUEUE).rlim_cur;
-    uint64_t& used = acct_->bytes_by_uid[c.ruid];
-    if (used + bytes > limit) {
-      if (used == 0) acct_->bytes_by_uid.erase(c.ruid);
+    uint64_t& used = acct_->bytes_by_uid[args.charged_uid];
+    if (used + bytes > args.msgqueue_limit) {
+      if (used == 0) acct_->bytes_by_uid.erase(args.charged_uid);
       return Errno(EMFILE);
     }
     used += bytes;
     acct_->queues++;
   }
-  a.mode = mode & ~t.umask() & 07777;
-  a.uid = c.fsuid;
-  a.gid = c.fsgid;
+  a.mode = args.mode & 07777;
+  a.uid = args.uid;
+  a.gid = args.gid;
   a.dev = dev_;
   a.ino = next_ino_++;
   // Charged above; the queue gives it back when it goes.
-  auto q = std::make_shared<MessageQueue>(a, acct_, c.ruid, bytes);
+  auto q = std::make_shared<MessageQueue>(a, acct_, args.charged_uid, bytes);
   names_[name] = q;
-  // The creator gets its access mode whatever the queue's mode says.
-  return std::make_shared<MqueueFile>(std::move(q), name, file_flags);
+  return q;
 }
 
 ErrnoOrVoid Mqueues::Unlink(Task& t, const std::string& name) {
@@ -377,6 +432,30 @@ ErrnoOrVoid Mqueues::Unlink(Task& t, const std::string& name) {
     names_.erase(it);
   }
   q->set_unlinked();
+  return {};
+}
+
+std::shared_ptr<MessageQueue> Mqueues::Find(const std::string& name) {
+  absl::MutexLock l(&mu_);
+  auto it = names_.find(name);
+  return it == names_.end() ? nullptr : it->second;
+}
+
+std::map<std::string, std::shared_ptr<MessageQueue>> Mqueues::List() {
+  absl::MutexLock l(&mu_);
+  return names_;
+}
+
+ErrnoOrVoid Mqueues::Remove(const std::string& name, const MessageQueue* q) {
+  std::shared_ptr<MessageQueue> gone;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = names_.find(name);
+    if (it == names_.end() || it->second.get() != q) return Errno(ENOENT);
+    gone = std::move(it->second);
+    names_.erase(it);
+  }
+  gone->set_unlinked();
   return {};
 }
 

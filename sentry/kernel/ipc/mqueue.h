@@ -14,6 +14,9 @@
 // restarts it under SA_RESTART) or ends at an absolute CLOCK_REALTIME
 // deadline.
 //
+// The mqueue file system (sentry/fsimpl/mqueue) shows the same queues as
+// files: Find, List, Create and Remove are its way in.
+//
 // Lock order: Mqueues::mu_, then MqAccounting::mu, then MessageQueue::mu_,
 // then WaitQueue locks. Signals are sent with none of these held.
 #ifndef SENTRY_KERNEL_IPC_MQUEUE_H_
@@ -34,6 +37,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "sentry/kernel/ipc/limits.h"
 #include "sentry/vfs/file_description.h"
 #include "sentry/vfs/waiter.h"
 #include "util/errno.h"
@@ -75,9 +79,14 @@ class MessageQueue {
 
   int64_t maxmsg() const { return attrs_.maxmsg; }
   int64_t msgsize() const { return attrs_.msgsize; }
-  uint32_t mode() const { return attrs_.mode; }
-  uint32_t uid() const { return attrs_.uid; }
-  uint32_t gid() const { return attrs_.gid; }
+  // The inode's permission bits and owner (chmod and chown change them).
+  uint32_t mode();
+  uint32_t uid();
+  uint32_t gid();
+  // chmod(2), chown(2) and utimensat(2) through the mqueue file system:
+  // the fields of `mask` (vfs::SetAttrArgs's bits) change, ctime too.
+  void SetAttrs(uint32_t mask, uint32_t mode, uint32_t uid, uint32_t gid,
+                const abi_linux::Timespec& atime, const abi_linux::Timespec& mtime);
 
   // mq_timedsend(2) once the arguments are checked: blocks while the queue
   // is full unless `nonblock` (EAGAIN), until `deadline` (ETIMEDOUT), or
@@ -134,7 +143,7 @@ class MessageQueue {
   Received TakeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TouchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const Attrs attrs_;
+  const Attrs attrs_;  // mode, uid and gid as made (mode_, uid_, gid_ now)
   const std::shared_ptr<MqAccounting> acct_;
   const uint32_t charged_uid_;
   const uint64_t charged_bytes_;
@@ -148,6 +157,7 @@ class MessageQueue {
   std::list<WaitingSender*> senders_ ABSL_GUARDED_BY(mu_);
   std::optional<Registration> registration_ ABSL_GUARDED_BY(mu_);
   bool unlinked_ ABSL_GUARDED_BY(mu_) = false;
+  uint32_t mode_ ABSL_GUARDED_BY(mu_), uid_ ABSL_GUARDED_BY(mu_), gid_ ABSL_GUARDED_BY(mu_);
   abi_linux::Timespec atime_ ABSL_GUARDED_BY(mu_), mtime_ ABSL_GUARDED_BY(mu_),
       ctime_ ABSL_GUARDED_BY(mu_);
   // Readiness changes (poll, select, epoll).
@@ -186,7 +196,7 @@ void FlushOnClose(vfs::FileDescription& f, int pid);
 // The queues of one IPC namespace, by name (without the leading '/').
 class Mqueues {
  public:
-  Mqueues();
+  explicit Mqueues(std::shared_ptr<const IpcLimits> limits);
   Mqueues(const Mqueues&) = delete;
   Mqueues& operator=(const Mqueues&) = delete;
 
@@ -201,16 +211,46 @@ class Mqueues {
   // A process has exited: its notification registrations go.
   void ProcessExited(int pid);
 
+  // ---- For the mqueue file system ----
+  // The queue called `name`, or nullptr.
+  std::shared_ptr<MessageQueue> Find(const std::string& name);
+  // Every queue, by name.
+  std::map<std::string, std::shared_ptr<MessageQueue>> List();
+  // What a new queue is made with: its inode's mode (permission bits,
+  // umask applied) and owner, its attributes (nullptr: the namespace's
+  // defaults), and what its creator may do.
+  struct NewQueue {
+    uint32_t mode = 0, uid = 0, gid = 0;
+    const abi_linux::MqAttr* attr = nullptr;
+    uint32_t charged_uid = 0;  // whose RLIMIT_MSGQUEUE pays (the real uid)
+    uint64_t msgqueue_limit = ~uint64_t{0};  // that RLIMIT_MSGQUEUE
+    bool sys_resource = false;  // CAP_SYS_RESOURCE: past the namespace's limits
+  };
+  // Makes queue `name` (EEXIST if it exists), with Linux's checks in its
+  // order: the namespace's queue count (ENOSPC), the attributes (EINVAL),
+  // the creator's RLIMIT_MSGQUEUE (EMFILE).
+  util::ErrnoOr<std::shared_ptr<MessageQueue>> Create(const std::string& name,
+                                                      const NewQueue& args);
+  // Removes the name `name` if it still names `q` (ENOENT otherwise);
+  // permission is the caller's to check.
+  util::ErrnoOrVoid Remove(const std::string& name, const MessageQueue* q);
+  // The device number of every queue's inode.
+  uint64_t dev() const { return dev_; }
+
  private:
   // EACCES for what cannot be a single path component, ENAMETOOLONG
   // beyond NAME_MAX.
   static util::ErrnoOrVoid CheckName(const std::string& name);
+  util::ErrnoOr<std::shared_ptr<MessageQueue>> CreateLocked(const std::string& name,
+                                                            const NewQueue& args)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  const std::shared_ptr<const IpcLimits> limits_;
   const std::shared_ptr<MqAccounting> acct_;
   const uint64_t dev_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<MessageQueue>> names_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_ino_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t next_ino_ ABSL_GUARDED_BY(mu_) = 2;  // 1 is the mqueue root's
 };
 
 }  // namespace sentry::kernel::ipc

@@ -62,11 +62,12 @@ ErrnoOr<int> Msg::Get(Task& t, int32_t key, int flags) {
   absl::MutexLock l(&mu_);
   auto make = [&]() -> ErrnoOr<std::shared_ptr<MsgQueue>> {
     auto q = std::make_shared<MsgQueue>();
+    q->max_bytes = static_cast<uint64_t>(std::max(limits_->msgmnb.load(), 0));
     q->ctime = NowSeconds();
     return q;
   };
   auto check = [](const MsgQueue&) -> ErrnoOrVoid { return {}; };
-  return GetOrCreate(queues_, c, key, flags, make, check);
+  return GetOrCreate(queues_, c, key, flags, limits_->msgmni.load(), make, check);
 }
 
 ErrnoOrVoid Msg::Send(Task& t, int id, Message m, int flags) {
@@ -156,9 +157,9 @@ ErrnoOr<int> Msg::Ctl(Task& t, int id, int cmd, mm::UserAddr buf) {
     case L::kIPC_INFO:
     case L::kMSG_INFO: {
       L::MsgInfo info{};
-      info.msgmni = L::kMSGMNI;
-      info.msgmax = L::kMSGMAX;
-      info.msgmnb = L::kMSGMNB;
+      info.msgmni = limits_->msgmni.load();
+      info.msgmax = limits_->msgmax.load();
+      info.msgmnb = limits_->msgmnb.load();
       info.msgssz = kMsgssz;
       info.msgseg = kMsgseg;
       int max;
@@ -214,7 +215,7 @@ ErrnoOr<int> Msg::Ctl(Task& t, int id, int cmd, mm::UserAddr buf) {
       std::shared_ptr<MsgQueue> q = queues_.ById(id);
       if (q == nullptr) return Errno(EINVAL);
       if (!IsOwner(c, q->perm)) return Errno(EPERM);
-      if (ds.msg_qbytes > static_cast<uint64_t>(L::kMSGMNB) &&
+      if (ds.msg_qbytes > static_cast<uint64_t>(std::max(limits_->msgmnb.load(), 0)) &&
           !c.HasCapability(L::kCAP_SYS_RESOURCE)) {
         return Errno(EPERM);
       }

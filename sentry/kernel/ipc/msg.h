@@ -34,7 +34,7 @@ struct MsgQueue {
   int id = 0;
   std::deque<Message> messages;
   uint64_t bytes = 0;  // of all messages' text
-  uint64_t max_bytes = abi_linux::kMSGMNB;
+  uint64_t max_bytes = 0;  // msg_qbytes: msgmnb when made
   int64_t stime = 0, rtime = 0, ctime = 0;
   int lspid = 0, lrpid = 0;
   bool removed = false;
@@ -44,7 +44,7 @@ struct MsgQueue {
 
 class Msg {
  public:
-  Msg() = default;
+  explicit Msg(std::shared_ptr<const IpcLimits> limits) : limits_(std::move(limits)) {}
 
   // msgget(2).
   util::ErrnoOr<int> Get(Task& t, int32_t key, int flags);
@@ -58,8 +58,9 @@ class Msg {
   util::ErrnoOr<int> Ctl(Task& t, int id, int cmd, mm::UserAddr buf);
 
  private:
+  const std::shared_ptr<const IpcLimits> limits_;
   absl::Mutex mu_;
-  Registry<MsgQueue> queues_ ABSL_GUARDED_BY(mu_){abi_linux::kMSGMNI};
+  Registry<MsgQueue> queues_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sentry::kernel::ipc

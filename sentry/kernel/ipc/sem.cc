@@ -24,12 +24,12 @@ constexpr int kSemusz = 20;
 }  // namespace
 
 ErrnoOr<int> Sem::Get(Task& t, int32_t key, int nsems, int flags) {
-  if (nsems < 0 || nsems > L::kSEMMSL) return Errno(EINVAL);
+  if (nsems < 0 || nsems > limits_->semmsl.load()) return Errno(EINVAL);
   auth::Credentials c = t.creds();
   absl::MutexLock l(&mu_);
   auto make = [&]() -> ErrnoOr<std::shared_ptr<SemSet>> {
     if (nsems == 0) return Errno(EINVAL);
-    if (total_sems_ + nsems > L::kSEMMNS) return Errno(ENOSPC);
+    if (static_cast<int64_t>(total_sems_) + nsems > limits_->semmns.load()) return Errno(ENOSPC);
     auto set = std::make_shared<SemSet>();
     set->sems.resize(nsems);
     set->ctime = NowSeconds();
@@ -40,7 +40,7 @@ ErrnoOr<int> Sem::Get(Task& t, int32_t key, int nsems, int flags) {
     if (static_cast<size_t>(nsems) > set.sems.size()) return Errno(EINVAL);
     return {};
   };
-  return GetOrCreate(sets_, c, key, flags, make, check);
+  return GetOrCreate(sets_, c, key, flags, limits_->semmni.load(), make, check);
 }
 
 ErrnoOr<bool> Sem::TryOps(SemSet& set, const std::vector<L::Sembuf>& ops, int pid,
@@ -196,10 +196,10 @@ ErrnoOr<int> Sem::Ctl(Task& t, int id, int semnum, int cmd, uint64_t arg) {
     case L::kIPC_INFO:
     case L::kSEM_INFO: {
       L::SemInfo info{};
-      info.semmni = L::kSEMMNI;
-      info.semmns = L::kSEMMNS;
-      info.semmsl = L::kSEMMSL;
-      info.semopm = L::kSEMOPM;
+      info.semmni = limits_->semmni.load();
+      info.semmns = limits_->semmns.load();
+      info.semmsl = limits_->semmsl.load();
+      info.semopm = limits_->semopm.load();
       info.semvmx = L::kSEMVMX;
       info.semmnu = kSemmnu;
       info.semmap = kSemmap;

@@ -48,7 +48,7 @@ struct SemSet {
 
 class Sem {
  public:
-  Sem() = default;
+  explicit Sem(std::shared_ptr<const IpcLimits> limits) : limits_(std::move(limits)) {}
 
   // semget(2).
   util::ErrnoOr<int> Get(Task& t, int32_t key, int nsems, int flags);
@@ -71,8 +71,9 @@ class Sem {
   // Forgets every process's adjustments to set `id` (semnum -1: all).
   void ClearUndo(int id, int semnum) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  const std::shared_ptr<const IpcLimits> limits_;
   absl::Mutex mu_;
-  Registry<SemSet> sets_ ABSL_GUARDED_BY(mu_){abi_linux::kSEMMNI};
+  Registry<SemSet> sets_ ABSL_GUARDED_BY(mu_);
   int total_sems_ ABSL_GUARDED_BY(mu_) = 0;
   // pid → (set id, semaphore) → adjustment.
   std::map<int, std::map<std::pair<int, int>, int>> undo_ ABSL_GUARDED_BY(mu_);

@@ -74,8 +74,9 @@ L::ShmidDs ToAbi(const ShmSegment& s) {
 
 }  // namespace
 
-Shm::Shm(mm::MemoryFile& mf)
-    : fs_(std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(mf, fsimpl::tmpfs::TmpfsOptions{})) {}
+Shm::Shm(mm::MemoryFile& mf, std::shared_ptr<const IpcLimits> limits)
+    : fs_(std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(mf, fsimpl::tmpfs::TmpfsOptions{})),
+      limits_(std::move(limits)) {}
 
 Shm::~Shm() = default;
 
@@ -84,9 +85,12 @@ ErrnoOr<int> Shm::Get(Task& t, int32_t key, uint64_t size, int flags) {
   int pid = t.thread_group().pid();
   absl::MutexLock l(&mu_);
   auto make = [&]() -> ErrnoOr<std::shared_ptr<ShmSegment>> {
-    if (size < L::kSHMMIN || size > L::kSHMMAX) return Errno(EINVAL);
+    if (size < L::kSHMMIN || size > limits_->shmmax.load()) return Errno(EINVAL);
     if (flags & L::kSHM_HUGETLB) return Errno(ENOMEM);  // no huge page pool
-    if (total_pages_ + Pages(size) > L::kSHMALL) return Errno(ENOSPC);
+    const uint64_t shmall = limits_->shmall.load();
+    if (total_pages_ + Pages(size) < total_pages_ || total_pages_ + Pages(size) > shmall) {
+      return Errno(ENOSPC);
+    }
     auto seg = std::make_shared<ShmSegment>();
     seg->size = size;
     vfs::CreateArgs args{.mode = static_cast<uint32_t>(S_IFREG | (flags & 0777)),
@@ -105,7 +109,7 @@ ErrnoOr<int> Shm::Get(Task& t, int32_t key, uint64_t size, int flags) {
     if (seg.size < size) return Errno(EINVAL);
     return {};
   };
-  return GetOrCreate(segments_, c, key, flags, make, check);
+  return GetOrCreate(segments_, c, key, flags, limits_->shmmni.load(), make, check);
 }
 
 ErrnoOr<uint64_t> Shm::Attach(Task& t, int id, uint64_t addr, int flags) {
@@ -207,11 +211,11 @@ ErrnoOr<int> Shm::Ctl(Task& t, int id, int cmd, mm::UserAddr buf) {
   switch (cmd) {
     case L::kIPC_INFO: {
       L::ShmInfo64 info{};
-      info.shmmax = L::kSHMMAX;
+      info.shmmax = limits_->shmmax.load();
       info.shmmin = L::kSHMMIN;
-      info.shmmni = L::kSHMMNI;
+      info.shmmni = limits_->shmmni.load();
       info.shmseg = L::kSHMSEG;
-      info.shmall = L::kSHMALL;
+      info.shmall = limits_->shmall.load();
       int max;
       {
         absl::MutexLock l(&mu_);

@@ -51,7 +51,7 @@ struct ShmSegment {
 
 class Shm : public std::enable_shared_from_this<Shm> {
  public:
-  explicit Shm(mm::MemoryFile& mf);
+  Shm(mm::MemoryFile& mf, std::shared_ptr<const IpcLimits> limits);
   ~Shm();
 
   // shmget(2).
@@ -70,8 +70,9 @@ class Shm : public std::enable_shared_from_this<Shm> {
   void Detached(ShmSegment& seg);
 
   std::shared_ptr<fsimpl::tmpfs::TmpfsFilesystem> fs_;
+  const std::shared_ptr<const IpcLimits> limits_;
   absl::Mutex mu_;
-  Registry<ShmSegment> segments_ ABSL_GUARDED_BY(mu_){static_cast<int>(abi_linux::kSHMMNI)};
+  Registry<ShmSegment> segments_ ABSL_GUARDED_BY(mu_);
   uint64_t total_pages_ ABSL_GUARDED_BY(mu_) = 0;  // of all segments' sizes
 };
 

@@ -123,6 +123,9 @@ SK_DECLARE_SYSCALL(SysRemovexattr);
 SK_DECLARE_SYSCALL(SysLremovexattr);
 SK_DECLARE_SYSCALL(SysFremovexattr);
 SK_DECLARE_SYSCALL(SysMemfdCreate);
+// sys_mount.cc
+SK_DECLARE_SYSCALL(SysMount);
+SK_DECLARE_SYSCALL(SysUmount2);
 // sys_poll.cc
 SK_DECLARE_SYSCALL(SysPoll);
 SK_DECLARE_SYSCALL(SysPpoll);

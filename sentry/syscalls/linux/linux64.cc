@@ -189,6 +189,15 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_setrlimit, SysSetrlimit),
     Supported(kNR_chroot, SysChroot),
     Supported(kNR_sync, SysSync),
+    Partial(kNR_mount, SysMount,
+            "MS_BIND (+MS_REC), MS_REMOUNT (with and without MS_BIND; ro/nosuid/nodev/noexec), "
+            "MS_MOVE, new tmpfs/proc/sysfs/mqueue mounts; one mount namespace without propagation peers, "
+            "so MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE are checked and change nothing; "
+            "atime flags, MS_SYNCHRONOUS and MS_NOSYMFOLLOW are not kept; a remount does not "
+            "reparse file system options"),
+    Partial(kNR_umount2, SysUmount2,
+            "MNT_DETACH, UMOUNT_NOFOLLOW; MNT_FORCE is a plain unmount (nothing to abort); "
+            "MNT_EXPIRE's mark is not cleared by later use"),
     Supported(kNR_sethostname, SysSethostname),
     Supported(kNR_setdomainname, SysSetdomainname),
     Error(kNR_create_module, ENOSYS, "obsolete"),

@@ -747,7 +747,9 @@ SyscallResult StatfsOut(Task& t, const vfs::Path& p, mm::UserAddr out) {
   st.f_ffree = s.ffree;
   st.f_namelen = s.namelen;
   st.f_frsize = s.frsize;
-  st.f_flags = s.flags | (p.mount->read_only() ? 1 /* ST_RDONLY */ : 0);
+  // ST_RDONLY, ST_NOSUID, ST_NODEV and ST_NOEXEC have the mount flags'
+  // values; read-only if the mount or its file system is.
+  st.f_flags = s.flags | p.mount->flags() | (p.mount->fs().read_only() ? 1 /* ST_RDONLY */ : 0);
   uint64_t dev = p.dentry->inode()->fs().dev();
   st.f_fsid[0] = static_cast<int32_t>(dev & 0xffffffff);
   st.f_fsid[1] = static_cast<int32_t>(dev >> 32);

@@ -2,6 +2,7 @@
 // semop(2), semtimedop(2), semctl(2), msgget(2), msgsnd(2), msgrcv(2),
 // msgctl(2). The objects live in the kernel's IPC namespace
 // (sentry/kernel/ipc); these handlers check arguments and copy them.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ kernel::ipc::IpcNamespace& Ipc(Task& t) { return t.kernel().ipc(); }
 
 SyscallResult DoSemop(Task& t, int id, mm::UserAddr sops, int64_t nsops, mm::UserAddr timeout) {
   if (nsops < 1 || id < 0) return Errno(EINVAL);
-  if (nsops > L::kSEMOPM) return Errno(E2BIG);
+  if (nsops > Ipc(t).limits().semopm.load()) return Errno(E2BIG);
   std::vector<L::Sembuf> ops(static_cast<size_t>(nsops));
   ASSIGN_OR_RETURN_ERRNO(size_t n, t.CopyIn(sops, ops.data(), ops.size() * sizeof(L::Sembuf)));
   if (n != ops.size() * sizeof(L::Sembuf)) return Errno(EFAULT);
@@ -97,7 +98,7 @@ SyscallResult SysMsgsnd(Task& t, const SyscallArgs& a) {
   int64_t size = static_cast<int64_t>(a[2]);
   int64_t type;
   RETURN_IF_ERRNO(t.CopyInObj(a.Addr(1), &type));
-  if (size > L::kMSGMAX || size < 0 || id < 0) return Errno(EINVAL);
+  if (size > Ipc(t).limits().msgmax.load() || size < 0 || id < 0) return Errno(EINVAL);
   if (type < 1) return Errno(EINVAL);
   kernel::ipc::Message m;
   m.type = type;
@@ -115,7 +116,10 @@ SyscallResult SysMsgrcv(Task& t, const SyscallArgs& a) {
   if (size < 0 || id < 0) return Errno(EINVAL);
   // MSG_COPY reads at most MSGMAX bytes.
   uint64_t max = static_cast<uint64_t>(size);
-  if (a.Int(4) & L::kMSG_COPY) max = std::min<uint64_t>(max, L::kMSGMAX);
+  if (a.Int(4) & L::kMSG_COPY) {
+    const int msgmax = std::max(Ipc(t).limits().msgmax.load(), 0);
+    max = std::min<uint64_t>(max, static_cast<uint64_t>(msgmax));
+  }
   ASSIGN_OR_RETURN_ERRNO(kernel::ipc::Message m,
                          Ipc(t).msg().Receive(t, id, max, static_cast<int64_t>(a[3]), a.Int(4)));
   RETURN_IF_ERRNO(t.CopyOutObj(a.Addr(1), m.type));
