@@ -228,6 +228,7 @@ int Kernel::Run() {
     running_ = true;
     for (auto& t : all_tasks_) start.push_back(t.get());
   }
+  // Those already running (a container's startContainer hooks) are passed over.
   for (Task* t : start) t->Start();
   absl::MutexLock l(&mu_);
   mu_.Await(absl::Condition(

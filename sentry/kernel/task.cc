@@ -29,6 +29,7 @@ Task::Task(Kernel& k, ThreadGroup& tg, int tid, std::shared_ptr<mm::MemoryManage
 Task::~Task() { Join(); }
 
 void Task::Start() {
+  if (started_.exchange(true)) return;
   thread_ = std::thread([this] { Run(); });
 }
 

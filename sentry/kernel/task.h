@@ -66,7 +66,7 @@ class Task : public vfs::Context {
   Task(const Task&) = delete;
   Task& operator=(const Task&) = delete;
 
-  // Starts the task's host thread.
+  // Starts the task's host thread; once only (later calls do nothing).
   void Start();
   void Join();
 
@@ -254,6 +254,7 @@ class Task : public vfs::Context {
   std::unique_ptr<platform::Context> ctx_;
   abi_linux::PtRegs regs_{};
   std::thread thread_;
+  std::atomic<bool> started_{false};
 
   uint64_t clear_child_tid_ = 0;
   // Where the last fault found its page already mapped (see HandleFault).
