@@ -3,9 +3,12 @@
 // the server's openat2 rules (so nothing outside the root is reached through a handle), and a
 // seccomp allowlist (so a compromised gofer can only do file operations).
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,6 +75,36 @@ absl::StatusOr<util::UniqueFd> EnterRoot(const std::string& root_path, util::Uni
   return new_root;
 }
 
+// What serving files as their owners needs: reading and writing past
+// permission bits (the sentry checks the guest's), setting owners and
+// modes. Everything else a root process holds (mounts, ptrace, raw
+// sockets, modules, ...) is dropped for good, bounding set included.
+constexpr uint64_t kGoferCapabilities = (1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) |
+                                        (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_FOWNER) |
+                                        (1ULL << CAP_FSETID);
+
+absl::Status KeepOnlyGoferCapabilities() {
+  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capget, &hdr, data) != 0) return util::LastErrnoStatus("gofer: capget");
+  uint64_t permitted = data[0].permitted | (uint64_t{data[1].permitted} << 32);
+  if (permitted == 0) return absl::OkStatus();  // an unprivileged gofer: nothing to drop
+  for (int cap = 0; cap < 64; ++cap) {
+    if ((kGoferCapabilities >> cap) & 1) continue;
+    // EINVAL past the kernel's last capability.
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+      return util::LastErrnoStatus("gofer: PR_CAPBSET_DROP");
+    }
+  }
+  uint64_t keep = permitted & kGoferCapabilities;
+  for (int i = 0; i < 2; ++i) {
+    data[i].effective = data[i].permitted = static_cast<uint32_t>(keep >> (32 * i));
+    data[i].inheritable = 0;
+  }
+  if (::syscall(SYS_capset, &hdr, data) != 0) return util::LastErrnoStatus("gofer: capset");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RunGofer(int sock_fd, const std::string& root_path, bool read_only) {
@@ -81,6 +114,7 @@ absl::Status RunGofer(int sock_fd, const std::string& root_path, bool read_only)
   if (!root.valid()) return util::LastErrnoStatus(absl::StrCat("gofer: open ", root_path));
   ASSIGN_OR_RETURN(SeccompProgram filter, BuildGoferFilter(sock_fd));
   ASSIGN_OR_RETURN(root, EnterRoot(root_path, std::move(root), read_only));
+  RETURN_IF_ERROR(KeepOnlyGoferCapabilities());
   RETURN_IF_ERROR(filter.Install());
   SK_DLOG << "gofer: serving " << root_path << (read_only ? " read-only" : "");
   return Serve(sock_fd, root.get(), ServerOptions{.read_only = read_only});

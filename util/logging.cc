@@ -81,7 +81,7 @@ std::string JsonLogLine(const char* level, const std::string& msg) {
 }
 bool DebugLoggingEnabled() { return debug_on.load(std::memory_order_relaxed); }
 
-void WriteLogLine(const std::string& line) {
+void WriteLogLine(std::string_view line) {
   // One write per line keeps lines from concurrent threads whole.
   const char* p = line.data();
   size_t left = line.size();

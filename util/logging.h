@@ -8,6 +8,7 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace util {
 
@@ -22,8 +23,9 @@ void SetLogJson(bool on);
 // A JSON log line for `level` ("error", "warning", ...) and `msg`.
 std::string JsonLogLine(const char* level, const std::string& msg);
 bool DebugLoggingEnabled();
-// Writes one whole line atomically to the log destination.
-void WriteLogLine(const std::string& line);
+// Writes one whole line atomically to the log destination (write(2) only:
+// safe in a signal handler).
+void WriteLogLine(std::string_view line);
 
 class LogMessage {
  public:

@@ -1,6 +1,11 @@
 // The stub: the only code a stub process has of its own, and the raw host
 // calls that create it and drive it.
 
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/rseq.h>
@@ -13,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -89,9 +95,60 @@ namespace {
 // The highest user address on x86-64 with 4-level paging.
 constexpr uint64_t kTaskSize = 0x7ffffffff000ULL;
 
+// The host user and group stubs run as: unprivileged, no capabilities
+// ("nobody"; the sentry drops to the same once its sandbox is set up, so it
+// can still trace them).
+constexpr uint64_t kStubUid = 65534;
+constexpr uint64_t kStubGid = 65534;
+
+// The stub's seccomp filter, built before forking (the child may not
+// allocate). Guest syscalls never reach it: PTRACE_SYSEMU stops them before
+// seccomp runs. What it sees are the calls the stub's own page makes for
+// the sentry, and the kernel's vsyscall emulation (the legacy page at
+// 0xffffffffff600000, whose three calls read the time or the CPU). Any
+// other syscall means the stub escaped its tracer: the process is killed.
+struct StubFilter {
+  sock_filter insns[16];
+  sock_fprog prog;
+};
+
+constexpr uint32_t kVsyscallHigh = 0xffffffff;
+constexpr uint32_t kVsyscallLow = 0xff600000;
+
+constexpr uint32_t Lo(uint64_t v) { return static_cast<uint32_t>(v); }
+constexpr uint32_t Hi(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
+
+void BuildStubFilter(const StubLayout& layout, StubFilter& f) {
+  constexpr uint32_t kArch = offsetof(seccomp_data, arch);
+  constexpr uint32_t kIpLow = offsetof(seccomp_data, instruction_pointer);
+  constexpr uint32_t kIpHigh = kIpLow + 4;
+  // Jump offsets count instructions after the current one.
+  const sock_filter insns[] = {
+      /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArch),
+      /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 11),   // else kill
+      /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpHigh),
+      /* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, Hi(layout.start), 0, 4),     // else 8
+      /* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLow),
+      /* 5 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, Lo(layout.start), 0, 7),     // else kill
+      /* 6 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, Lo(layout.end), 6, 5),       // kill : allow
+      /* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+      /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kVsyscallHigh, 0, 4),        // else kill
+      /* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIpLow),
+      /* 10 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kVsyscallLow, 0, 2),        // else kill
+      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kVsyscallLow + 0x1000, 1, 0),  // kill : allow
+      /* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+  };
+  static_assert(sizeof(insns) <= sizeof(f.insns));
+  std::memcpy(f.insns, insns, sizeof(insns));
+  f.prog.len = static_cast<unsigned short>(sizeof(insns) / sizeof(insns[0]));
+  f.prog.filter = f.insns;
+}
+
 // Never returns; runs in the child of ForkStub on a copy of the parent's
 // memory, so only async-signal-safe raw calls are allowed here.
-[[noreturn]] void StubChild(const StubLayout& layout, int memory_file_fd) {
+[[noreturn]] void StubChild(const StubLayout& layout, int memory_file_fd,
+                            const StubFilter& filter) {
   // SAFETY: raw syscalls only; no locks, no allocation (we are the sole
   // thread of a forked copy of a multithreaded process).
   syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -123,6 +180,21 @@ constexpr uint64_t kTaskSize = 0x7ffffffff000ULL;
   syscall(SYS_close_range, 0, kStubMemoryFileFd - 1, 0);
   syscall(SYS_close_range, kStubMemoryFileFd + 1, ~0U, 0);
   if (syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0) < 0) syscall(SYS_exit_group, 127);
+  // Guest code runs in this process: it gets no privilege of the host's.
+  if (syscall(SYS_geteuid) == 0) {
+    if (syscall(SYS_setgroups, 0, nullptr) != 0 ||
+        syscall(SYS_setresgid, kStubGid, kStubGid, kStubGid) != 0 ||
+        syscall(SYS_setresuid, kStubUid, kStubUid, kStubUid) != 0) {
+      syscall(SYS_exit_group, 125);
+    }
+  }
+  // Changing ids made the process undumpable, which only a tracer with
+  // CAP_SYS_PTRACE could get past; the sentry will have none.
+  syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0);
+  if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter.prog) != 0) {
+    syscall(SYS_exit_group, 124);
+  }
   auto entry = reinterpret_cast<void (*)(uint64_t, uint64_t, uint64_t)>(layout.start);
   entry(layout.start, layout.end, kTaskSize - layout.end);
   __builtin_unreachable();
@@ -144,11 +216,17 @@ absl::StatusOr<StubLayout> InstallStubCode() {
 }
 
 absl::StatusOr<pid_t> ForkStub(const StubLayout& layout, int memory_file_fd) {
+  // The stub region must lie in one 4 GiB window for the filter's checks.
+  if (Hi(layout.start) != Hi(layout.end - 1)) {
+    return absl::InternalError("stub code straddles a 4 GiB boundary");
+  }
+  StubFilter filter;
+  BuildStubFilter(layout, filter);
   // SAFETY: a raw fork (no atfork handlers, no libc locks taken); the child
   // runs only StubChild.
   long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) return util::LastErrnoStatus("clone stub");
-  if (pid == 0) StubChild(layout, memory_file_fd);
+  if (pid == 0) StubChild(layout, memory_file_fd, filter);
   int status = 0;
   while (true) {
     pid_t r = waitpid(static_cast<pid_t>(pid), &status, __WALL | __WNOTHREAD);

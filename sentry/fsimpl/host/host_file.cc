@@ -237,7 +237,15 @@ ErrnoOr<uint64_t> HostFile::Ioctl(mm::MemoryManager& mm, uint32_t request, uint6
 std::string HostFile::Name() const {
   char buf[4096];
   ssize_t n = readlink(absl::StrCat("/proc/self/fd/", fd_.get()).c_str(), buf, sizeof(buf));
-  return n > 0 ? std::string(buf, n) : "host:[" + std::to_string(fd_.get()) + "]";
+  if (n > 0) return std::string(buf, static_cast<size_t>(n));
+  // A hardened sentry reads no host path (its filter fails readlink): pipes
+  // and sockets are named as Linux names them, from their inode.
+  struct stat st;
+  if (fstat(fd_.get(), &st) == 0) {
+    if (S_ISFIFO(st.st_mode)) return absl::StrCat("pipe:[", st.st_ino, "]");
+    if (S_ISSOCK(st.st_mode)) return absl::StrCat("socket:[", st.st_ino, "]");
+  }
+  return "host:[" + std::to_string(fd_.get()) + "]";
 }
 
 }  // namespace sentry::fsimpl::host
