@@ -81,9 +81,7 @@ absl::Status ApplyTo(const std::string& dir, bool v2, const OciResources& r) {
     }
     if (r.pids_limit) w("pids.max", *r.pids_limit <= 0 ? "max" : absl::StrCat(*r.pids_limit));
     if (r.cpu_shares && *r.cpu_shares > 0) {
-      // The conversion runc and crun use from v1 shares to v2 weight.
-      uint64_t weight = 1 + ((*r.cpu_shares - 2) * 9999) / 262142;
-      w("cpu.weight", absl::StrCat(weight));
+      w("cpu.weight", absl::StrCat(CpuWeightForShares(*r.cpu_shares)));
     }
     if (r.cpu_quota || r.cpu_period) {
       std::string quota = r.cpu_quota && *r.cpu_quota > 0 ? absl::StrCat(*r.cpu_quota) : "max";
@@ -172,6 +170,11 @@ void RemoveCgroup(const std::vector<std::string>& dirs) {
   for (const std::string& d : sorted) {
     for (int i = 0; i < 50 && rmdir(d.c_str()) != 0 && errno == EBUSY; ++i) usleep(10000);
   }
+}
+
+uint64_t CpuWeightForShares(uint64_t shares) {
+  shares = std::clamp<uint64_t>(shares, 2, 262144);
+  return 1 + ((shares - 2) * 9999) / 262142;
 }
 
 CgroupStats ReadCgroupStats(const std::vector<std::string>& dirs) {

@@ -27,6 +27,10 @@ absl::Status ApplyResources(const std::vector<std::string>& dirs, const OciResou
 // Removes the directories (deepest first); the processes must be gone.
 void RemoveCgroup(const std::vector<std::string>& dirs);
 
+// cgroup v2's cpu.weight for v1 cpu shares: the conversion runc and crun
+// use (2 → 1, 1024 → 39, 262144 → 10000).
+uint64_t CpuWeightForShares(uint64_t shares);
+
 // Memory use and pid count for `runsc events --stats`.
 struct CgroupStats {
   uint64_t memory_usage = 0, memory_limit = 0;

@@ -26,6 +26,8 @@
 #include "runsc/container.h"
 #include "runsc/oci_spec.h"
 #include "runsc/sandbox_fs.h"
+#include "runsc/sentry_hardening.h"
+#include "runsc/sandbox_hooks.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/task.h"
 #include "sentry/strace/strace.h"
@@ -127,6 +129,10 @@ class Sandbox {
   json Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& fds, bool* keep);
   json Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
             std::vector<util::UniqueFd>& fds);
+  // `start`: runs the startContainer hooks in the container, then lets its
+  // first process run. A failing hook fails the start (`failed` is set: the
+  // sandbox ends once the answer is sent).
+  json Start(const json& req, bool* failed);
   std::string Status();
 
   std::string root_, id_;
@@ -135,10 +141,16 @@ class Sandbox {
   std::optional<SandboxFs> fs_;
   std::unique_ptr<Kernel> kernel_;
   util::UniqueFd listener_;
+  // The container's startContainer hooks, and the process they are made
+  // from (its first process's rlimits and umask).
+  std::vector<OciHook> start_hooks_;
+  sentry::kernel::ProcessArgs hook_base_;
 
   absl::Mutex mu_;
   enum class Phase { kCreated, kRunning, kStopped } phase_ ABSL_GUARDED_BY(mu_) = Phase::kCreated;
   bool start_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool starting_ ABSL_GUARDED_BY(mu_) = false;      // its startContainer hooks run
+  bool start_failed_ ABSL_GUARDED_BY(mu_) = false;  // one of them failed
   int kill_before_start_ ABSL_GUARDED_BY(mu_) = 0;
   int exit_status_ ABSL_GUARDED_BY(mu_) = 0;
   // Host pids standing for guest processes (ps --format json reports
@@ -154,13 +166,19 @@ class Sandbox {
     sentry::kernel::Task* init = nullptr;
     int init_pid = 0;
     Phase phase = Phase::kCreated;
+    bool starting = false;  // its startContainer hooks run
     int exit_status = 0;
+    // Its startContainer hooks and the process they are made from (root
+    // unset: fs->root when they run).
+    std::vector<OciHook> start_hooks;
+    sentry::kernel::ProcessArgs hook_base;
     // The connection of its pid-file process (runsc create's waiter),
     // told the exit status.
     std::shared_ptr<util::UniqueFd> waiter;
   };
   std::map<std::string, std::unique_ptr<SubContainer>> subs_ ABSL_GUARDED_BY(mu_);
   json CreateContainer(const json& req, std::vector<util::UniqueFd>& fds);
+  json StartContainer(const std::string& cid, const json& req);
   json ContainerCommand(const std::string& cid, const std::string& cmd, const json& req,
                         std::shared_ptr<util::UniqueFd> conn);
   std::vector<sentry::kernel::ThreadGroup*> ProcessesOf(const std::string& cid);
@@ -182,17 +200,21 @@ absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_
   cfg.syscalls = &sentry::syscalls::Linux64();
   cfg.hostname = spec.hostname.empty() ? id_.substr(0, 63) : spec.hostname;
   if (!spec.domainname.empty()) cfg.domainname = spec.domainname;
+  cfg.cgroup = rootfs.cgroup_limits;
   if (g.strace) sentry::strace::Enable(cfg);
   absl::Time t0 = absl::Now();
   ASSIGN_OR_RETURN(kernel_, Kernel::Create(cfg));
   absl::Time t1 = absl::Now();
   ASSIGN_OR_RETURN(SandboxFs fs, MountSandboxFilesystems(*kernel_, std::move(rootfs)));
   fs_ = std::move(fs);
+  RETURN_IF_ERROR(ApplySysctls(*kernel_, spec.sysctl));
   absl::Time t2 = absl::Now();
 
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(spec.process);
   for (int i = 0; i < preserve_fds; ++i) pa.extra_fds.push_back(3 + i);
   ASSIGN_OR_RETURN(sentry::kernel::Task * init, kernel_->CreateInitProcess(pa));
+  start_hooks_ = spec.hooks.start_container;
+  hook_base_ = pa;
   if (spec.process.no_new_privileges) init->thread_group().no_new_privs.store(true);
   SK_DLOG << "sandbox set-up: kernel " << absl::FormatDuration(t1 - t0) << ", file systems "
           << absl::FormatDuration(t2 - t1) << ", first process "
@@ -252,6 +274,16 @@ void Sandbox::Handle(util::UniqueFd conn) {
     (void)SendMessage(shared->get(), CreateContainer(*req, fds));
     return;
   }
+  if (cmd == "start") {
+    bool failed = false;
+    json reply = !cid.empty() && cid != id_ ? StartContainer(cid, *req) : Start(*req, &failed);
+    (void)SendMessage(shared->get(), reply);
+    if (failed) {
+      absl::MutexLock l(&mu_);
+      start_failed_ = true;
+    }
+    return;
+  }
   if (!cid.empty() && cid != id_ && cmd != "exec") {
     json reply = ContainerCommand(cid, cmd, *req, shared);
     if (!reply.is_null()) (void)SendMessage(shared->get(), reply);
@@ -272,20 +304,12 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
   (void)keep;
   std::string cmd = req.value("cmd", "");
   if (cmd == "status") return {{"status", Status()}};
-  if (cmd == "start") {
-    absl::MutexLock l(&mu_);
-    if (phase_ != Phase::kCreated || start_requested_) {
-      return {{"error", "container \"" + id_ + "\" is not in created state"}};
-    }
-    start_requested_ = true;
-    return {{"ok", true}};
-  }
   if (cmd == "kill") {
     int sig = req.value("signal", SIGTERM);
     bool all = req.value("all", false);
     {
       absl::MutexLock l(&mu_);
-      if (phase_ == Phase::kStopped) return {{"error", "container not running"}};
+      if (phase_ == Phase::kStopped || start_failed_) return {{"error", "container not running"}};
       if (phase_ == Phase::kCreated && !start_requested_) {
         // Nothing runs yet: the container dies of the signal at once,
         // unless the signal is one a process ignores by default.
@@ -360,6 +384,34 @@ json Sandbox::Dispatch(int conn, const json& req, std::vector<util::UniqueFd>& f
     return {{"exit_status", exit_status_}};
   }
   return {{"error", "unknown control command \"" + cmd + "\""}};
+}
+
+json Sandbox::Start(const json& req, bool* failed) {
+  {
+    absl::MutexLock l(&mu_);
+    if (phase_ != Phase::kCreated || start_requested_ || starting_ || start_failed_ ||
+        kill_before_start_ != 0) {
+      return {{"error", "container \"" + id_ + "\" is not in created state"}};
+    }
+    starting_ = true;
+  }
+  // The hooks run before the first process (created, not yet running): in
+  // the container's root, as its processes, with pids after its first.
+  absl::Status s = RunGuestHooks(*kernel_, start_hooks_, req.value("state", json::object()).dump(),
+                                 "startContainer", hook_base_);
+  absl::MutexLock l(&mu_);
+  starting_ = false;
+  if (!s.ok()) {
+    // As runc's init does when a startContainer hook fails: the container
+    // stops without its process having run.
+    *failed = true;
+    return {{"error", std::string(s.message())}};
+  }
+  if (kill_before_start_ != 0) {
+    return {{"error", "container \"" + id_ + "\" was killed while starting"}};
+  }
+  start_requested_ = true;
+  return {{"ok", true}};
 }
 
 json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
@@ -452,11 +504,18 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
       return {{"error", "container \"" + cid + "\" already exists"}};
     }
   }
-  auto bundle = LoadBundle(req.value("bundle", ""));
+  // runsc create read the bundle and worked out its mounts on the host:
+  // the sandbox opens no host path.
+  if (!req.contains("config") || !req["config"].is_string() || !req.contains("mounts")) {
+    return {{"error", "create-container: no config or mounts in the request"}};
+  }
+  auto bundle = BundleFromConfig(req.value("bundle", ""), req.value("rootfs", ""),
+                                 req["config"].get<std::string>());
   if (!bundle.ok()) return {{"error", std::string(bundle.status().message())}};
-  auto rootfs = RootfsForBundle(*bundle);
+  auto rootfs = RootfsOptionsFromJson(req["mounts"], bundle->spec);
   if (!rootfs.ok()) return {{"error", std::string(rootfs.status().message())}};
   rootfs->detached = true;
+  rootfs->container_id = cid;
   // Its gofers were started by runsc create, in the host's mount namespace
   // (where the container's root was mounted after this sandbox began):
   // their sockets follow the three stdio fds.
@@ -468,6 +527,9 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   auto sub = std::make_unique<SubContainer>();
   SubContainer* c = sub.get();
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(bundle->spec.process);
+  c->start_hooks = bundle->spec.hooks.start_container;
+  c->hook_base = pa;
+  c->hook_base.container_id = cid;
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
   if (pa.console_host_fd >= 0) pa.console_host_fd = pa.stdio[0];  // the container's own host pty
   pa.root = fs->root;
@@ -504,6 +566,47 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   return {{"pid", c->init_pid}};
 }
 
+json Sandbox::StartContainer(const std::string& cid, const json& req) {
+  std::vector<OciHook> hooks;
+  sentry::kernel::ProcessArgs base;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = subs_.find(cid);
+    if (it == subs_.end()) return {{"error", "container \"" + cid + "\" does not exist"}};
+    SubContainer& c = *it->second;
+    if (c.phase != Phase::kCreated || c.starting || c.init == nullptr || !c.fs) {
+      return {{"error", "container \"" + cid + "\" is not in created state"}};
+    }
+    c.starting = true;
+    hooks = c.start_hooks;
+    base = c.hook_base;
+    base.root = c.fs->root;
+  }
+  // In the container's detached root, before its first process runs.
+  absl::Status s = RunGuestHooks(*kernel_, hooks, req.value("state", json::object()).dump(),
+                                 "startContainer", base);
+  absl::MutexLock l(&mu_);
+  auto it = subs_.find(cid);
+  if (it == subs_.end()) return {{"error", "container \"" + cid + "\" was deleted while starting"}};
+  SubContainer& c = *it->second;
+  c.starting = false;
+  if (c.phase != Phase::kCreated) {
+    return {{"error", "container \"" + cid + "\" was killed while starting"}};
+  }
+  c.phase = Phase::kRunning;
+  kernel_->StartProcess(c.init);
+  if (!s.ok()) {
+    // The container stops: its first process is killed before its first
+    // instruction, and its pid-file process ends with that.
+    abi_linux::Siginfo info{};
+    info.si_signo = SIGKILL;
+    info.si_code = abi_linux::kSI_USER;
+    c.init->thread_group().SendSignal(info);
+    return {{"error", std::string(s.message())}};
+  }
+  return {{"ok", true}};
+}
+
 json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, const json& req,
                                std::shared_ptr<util::UniqueFd> conn) {
   absl::MutexLock l(&mu_);
@@ -526,14 +629,6 @@ json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, c
     mu_.Await(absl::Condition(
         +[](SubContainer* s) { return s->phase == Phase::kStopped; }, &c));
     return {{"exit_status", c.exit_status}};
-  }
-  if (cmd == "start") {
-    if (c.phase != Phase::kCreated) {
-      return {{"error", "container \"" + cid + "\" is not in created state"}};
-    }
-    c.phase = Phase::kRunning;
-    kernel_->StartProcess(c.init);
-    return {{"ok", true}};
   }
   if (cmd == "kill") {
     int sig = req.value("signal", SIGTERM);
@@ -625,19 +720,24 @@ int Sandbox::Serve() {
     }
   }).detach();
   int kill_sig = 0;
+  bool hooks_running = false;
   {
     absl::MutexLock l(&mu_);
     mu_.Await(absl::Condition(
         +[](Sandbox* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-          return s->start_requested_ || s->kill_before_start_ != 0;
+          return s->start_requested_ || s->start_failed_ || s->kill_before_start_ != 0;
         },
         this));
     kill_sig = kill_before_start_;
+    // A failed startContainer hook: the container's process is killed.
+    if (kill_sig == 0 && start_failed_) kill_sig = SIGKILL;
     if (kill_sig == 0) phase_ = Phase::kRunning;
+    hooks_running = starting_;
   }
   if (kill_sig != 0) {
-    unlink(ControlSocketPath(root_, id_).c_str());
-    Shutdown();
+    // startContainer hooks still running use the kernel: it goes with the
+    // process then.
+    if (!hooks_running) Shutdown();
     DieOfSignal(kill_sig);
   }
   int status = kernel_->Run();
@@ -646,8 +746,10 @@ int Sandbox::Serve() {
     phase_ = Phase::kStopped;
     exit_status_ = status;
   }
-  // Waiters are answered before the process goes.
-  unlink(ControlSocketPath(root_, id_).c_str());
+  // Waiters are answered before the process goes. (The control socket
+  // stays: once the process has gone, connecting to it is refused, which
+  // clients take as a stopped container; removing it is delete's job, as
+  // the unprivileged sandbox may not.)
   usleep(1000);
   return status;
 }
@@ -714,6 +816,9 @@ int CmdBoot(const GlobalFlags& g, const std::vector<std::string>& args) {
   absl::Status s = sandbox.Setup(g, *bundle, preserve);
   if (s.ok()) s = sandbox.Listen();
   for (int i = 0; i < preserve; ++i) close(3 + i);
+  // Everything the sandbox needs from the host is open now: from here on
+  // it runs unprivileged, under the sentry's seccomp allowlist.
+  if (s.ok()) s = HardenSentry();
   report(s);
   if (!s.ok()) return 1;
   int status = sandbox.Serve();

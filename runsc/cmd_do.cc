@@ -14,6 +14,7 @@
 
 #include "runsc/cli.h"
 #include "runsc/sandbox_fs.h"
+#include "runsc/sentry_hardening.h"
 #include "sentry/kernel/kernel.h"
 #include "sentry/kernel/task.h"
 #include "sentry/strace/strace.h"
@@ -78,6 +79,11 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     }
     rootfs.binds.push_back(*std::move(b));
   }
+  // The IPC namespace's POSIX queues at /dev/mqueue, as container runtimes
+  // mount them.
+  rootfs.synthetic.push_back(
+      {"mqueue", "/dev/mqueue",
+       sentry::vfs::kMountNoSuid | sentry::vfs::kMountNoDev | sentry::vfs::kMountNoExec});
 
   sentry::kernel::ProcessArgs pa;
   for (char** e = environ; *e; ++e) pa.envv.push_back(*e);
@@ -151,6 +157,13 @@ int CmdDo(const GlobalFlags& g, const std::vector<std::string>& args) {
     }
   }).detach();
 
+  // Everything the sentry needs from the host is open now: from here on
+  // it runs unprivileged, under its seccomp allowlist.
+  if (absl::Status h = HardenSentry(); !h.ok()) {
+    std::fprintf(stderr, "runsc do: cannot harden the sentry: %s\n",
+                 std::string(h.message()).c_str());
+    return 125;
+  }
   int status = k->Run();
   if (g.debug) {
     for (auto [nr, count] : k->UnimplementedCounts()) {

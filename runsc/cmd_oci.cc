@@ -32,6 +32,7 @@
 #include "runsc/cli.h"
 #include "runsc/container.h"
 #include "runsc/gofer_process.h"
+#include "runsc/hooks.h"
 #include "runsc/oci_spec.h"
 #include "runsc/sandbox_fs.h"
 #include "util/logging.h"
@@ -114,54 +115,6 @@ json StateJson(const ContainerState& st, const std::string& status) {
             {"owner", st.owner}};
   if (!st.annotations.empty()) j["annotations"] = st.annotations;
   return j;
-}
-
-// Runs the hooks in order, each with the container's state on stdin.
-absl::Status RunHooks(const std::vector<OciHook>& hooks, const json& state, const char* kind) {
-  std::string input = state.dump();
-  for (const OciHook& h : hooks) {
-    int in[2];
-    if (pipe2(in, O_CLOEXEC) != 0) return util::LastErrnoStatus("pipe");
-    pid_t pid = fork();
-    if (pid < 0) return util::LastErrnoStatus("fork");
-    if (pid == 0) {
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      dup2(in[0], 0);
-      std::vector<std::string> args = h.args.empty() ? std::vector<std::string>{h.path} : h.args;
-      std::vector<char*> argv, envp;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      std::vector<std::string> env = h.env;
-      for (auto& e : env) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      execve(h.path.c_str(), argv.data(), envp.data());
-      _exit(127);
-    }
-    close(in[0]);
-    (void)!write(in[1], input.data(), input.size());
-    close(in[1]);
-    int status = 0;
-    int waited_ms = 0;
-    const int limit_ms = h.timeout ? *h.timeout * 1000 : -1;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (limit_ms >= 0 && waited_ms >= limit_ms) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        return absl::DeadlineExceededError(
-            absl::StrCat(kind, " hook ", h.path, " timed out after ", *h.timeout, "s"));
-      }
-      usleep(2000);
-      waited_ms += 2;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      return absl::InternalError(absl::StrCat(kind, " hook ", h.path, " failed (status ",
-                                              WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                                              ")"));
-    }
-  }
-  return absl::OkStatus();
 }
 
 // runc's console-socket protocol: the pty master goes to the caller over
@@ -335,9 +288,13 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
   std::vector<int> fds = {0, 1, 2};
   if (replica.valid()) fds = {replica.get(), replica.get(), replica.get()};
   for (const auto& gf : gofers) fds.push_back(gf.get());
-  auto created = ControlCall(g.root, sandbox_id,
-                             {{"cmd", "create-container"}, {"container", id}, {"bundle", bundle.dir}},
-                             fds);
+  json create_req = {{"cmd", "create-container"},
+                     {"container", id},
+                     {"bundle", bundle.dir},
+                     {"rootfs", bundle.rootfs},
+                     {"config", bundle.config},
+                     {"mounts", RootfsOptionsToJson(rootfs)}};
+  auto created = ControlCall(g.root, sandbox_id, create_req, fds);
   // The sandbox holds its own copies now: once it hangs up, the gofers end.
   gofers.clear();
   replica = util::UniqueFd();
@@ -402,9 +359,19 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
   st.cgroup_dirs = *dirs;
   if (absl::Status s = SaveState(g.root, st); !s.ok()) return fail(s);
   json state = StateJson(st, "created");
-  for (const auto* hooks : {&bundle.spec.hooks.prestart, &bundle.spec.hooks.create_runtime,
-                            &bundle.spec.hooks.create_container}) {
-    if (absl::Status s = RunHooks(*hooks, state, "create"); !s.ok()) return fail(s);
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.prestart, state, "prestart"); !s.ok()) {
+    return fail(s);
+  }
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_runtime, state, "createRuntime");
+      !s.ok()) {
+    return fail(s);
+  }
+  // createContainer: in the namespaces of the pod's sandbox, where the
+  // container's processes run, and in the container's host cgroup.
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_container, state, "createContainer",
+                                    {.namespaces_of = pod->pid, .cgroup_dirs = CgroupLeaves(st)});
+      !s.ok()) {
+    return fail(s);
   }
   if (!o.pid_file.empty()) {
     if (absl::Status s = WriteFileAtomic(o.pid_file, std::to_string(waiter)); !s.ok()) {
@@ -542,14 +509,17 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
   st.pid_start = ProcessStartTime(pid);
   if (absl::Status s = SaveState(g.root, st); !s.ok()) return fail(s);
   json state = StateJson(st, "created");
-  if (absl::Status s = RunHooks(bundle.spec.hooks.prestart, state, "prestart"); !s.ok()) {
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.prestart, state, "prestart"); !s.ok()) {
     return fail(s);
   }
-  if (absl::Status s = RunHooks(bundle.spec.hooks.create_runtime, state, "createRuntime");
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_runtime, state, "createRuntime");
       !s.ok()) {
     return fail(s);
   }
-  if (absl::Status s = RunHooks(bundle.spec.hooks.create_container, state, "createContainer");
+  // createContainer: in the sandbox process's namespaces (the container's,
+  // as far as the host goes: see docs/architecture.md) and cgroups.
+  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_container, state, "createContainer",
+                                    {.namespaces_of = pid, .cgroup_dirs = CgroupLeaves(st)});
       !s.ok()) {
     return fail(s);
   }
@@ -567,11 +537,14 @@ absl::Status Start(const GlobalFlags& g, const std::string& id) {
                                          ", not created");
   }
   ASSIGN_OR_RETURN(Bundle bundle, LoadBundle(st.bundle));
+  // The sandbox runs the startContainer hooks (the ones create saw) in the
+  // container before its first process: a failing one fails the start and
+  // stops the container.
   RETURN_IF_ERROR(
-      RunHooks(bundle.spec.hooks.start_container, StateJson(st, "created"), "startContainer"));
-  RETURN_IF_ERROR(ContainerCall(g.root, st, {{"cmd", "start"}}).status());
+      ContainerCall(g.root, st, {{"cmd", "start"}, {"state", StateJson(st, "created")}}).status());
   // poststart failures are reported, not fatal (the spec's rule).
-  if (absl::Status s = RunHooks(bundle.spec.hooks.poststart, StateJson(st, "running"), "poststart");
+  if (absl::Status s =
+          RunHostHooks(bundle.spec.hooks.poststart, StateJson(st, "running"), "poststart");
       !s.ok()) {
     SK_LOG(WARNING) << s.message();
   }
@@ -610,7 +583,8 @@ absl::Status Delete(const GlobalFlags& g, const std::string& id, bool force) {
   unlink((dir + "/state.json").c_str());
   if (rmdir(dir.c_str()) != 0 && errno != ENOENT) return util::LastErrnoStatus("remove " + dir);
   if (bundle.ok()) {
-    if (absl::Status s = RunHooks(bundle->spec.hooks.poststop, StateJson(st, "stopped"), "poststop");
+    if (absl::Status s =
+            RunHostHooks(bundle->spec.hooks.poststop, StateJson(st, "stopped"), "poststop");
         !s.ok()) {
       SK_LOG(WARNING) << s.message();
     }

@@ -376,7 +376,6 @@ absl::StatusOr<OciSpec> ParseSpec(const std::string& json_text) {
         }
         s.sysctl[it.key()] = it.value().get<std::string>();
       }
-      if (!s.sysctl.empty()) s.unsupported.push_back("linux.sysctl");
     }
     RETURN_IF_ERROR_SPEC(GetStrings(*l, "maskedPaths", "linux.maskedPaths", &s.masked_paths));
     RETURN_IF_ERROR_SPEC(
@@ -405,7 +404,8 @@ absl::StatusOr<Bundle> LoadBundle(const std::string& dir) {
   if (!in) return absl::NotFoundError("bundle " + b.dir + " has no config.json");
   std::stringstream ss;
   ss << in.rdbuf();
-  auto spec = ParseSpec(ss.str());
+  b.config = ss.str();
+  auto spec = ParseSpec(b.config);
   if (!spec.ok()) return spec.status();
   b.spec = *std::move(spec);
   if (!b.spec.has_process) return FieldError("process", "missing");
@@ -418,6 +418,19 @@ absl::StatusOr<Bundle> LoadBundle(const std::string& dir) {
   real = realpath(root.c_str(), nullptr);
   b.rootfs = real ? real : root;
   free(real);
+  return b;
+}
+
+absl::StatusOr<Bundle> BundleFromConfig(const std::string& dir, const std::string& rootfs,
+                                        const std::string& config) {
+  Bundle b;
+  b.dir = dir;
+  b.rootfs = rootfs;
+  b.config = config;
+  auto spec = ParseSpec(config);
+  if (!spec.ok()) return spec.status();
+  b.spec = *std::move(spec);
+  if (!b.spec.has_process) return FieldError("process", "missing");
   return b;
 }
 
@@ -444,10 +457,18 @@ std::string DefaultSpecJson(const std::vector<std::string>& args) {
                      {"type", "tmpfs"},
                      {"source", "tmpfs"},
                      {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
+                    {{"destination", "/dev/mqueue"},
+                     {"type", "mqueue"},
+                     {"source", "mqueue"},
+                     {"options", {"nosuid", "noexec", "nodev"}}},
                     {{"destination", "/sys"},
                      {"type", "sysfs"},
                      {"source", "sysfs"},
-                     {"options", {"nosuid", "noexec", "nodev", "ro"}}}})},
+                     {"options", {"nosuid", "noexec", "nodev", "ro"}}},
+                    {{"destination", "/sys/fs/cgroup"},
+                     {"type", "cgroup"},
+                     {"source", "cgroup"},
+                     {"options", {"nosuid", "noexec", "nodev", "relatime", "ro"}}}})},
       {"linux",
        {{"namespaces", json::array({{{"type", "pid"}},
                                     {{"type", "network"}},

@@ -107,10 +107,16 @@ struct Bundle {
   std::string dir;     // absolute
   std::string rootfs;  // absolute host path of root.path, checked to be a directory
   OciSpec spec;
+  std::string config;  // config.json's text, as read
 };
 
 // Reads DIR/config.json and checks the root file system exists.
 absl::StatusOr<Bundle> LoadBundle(const std::string& dir);
+
+// A bundle LoadBundle has already read and checked (on the host), from its
+// parts: what a sandbox, which opens no host path, is sent.
+absl::StatusOr<Bundle> BundleFromConfig(const std::string& dir, const std::string& rootfs,
+                                        const std::string& config);
 
 // The config.json `runsc spec` writes: a runnable default like runc's.
 std::string DefaultSpecJson(const std::vector<std::string>& args);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -73,8 +74,10 @@ TEST(OciSpecTest, ParsesEveryField) {
   EXPECT_EQ(s->resources.pids_limit, 64);
   EXPECT_EQ(s->resources.cpu_shares, 512u);
   EXPECT_EQ(s->cgroups_path, "/ns/id");
-  // What the sandbox does not apply is reported.
-  EXPECT_EQ(s->unsupported, (std::vector<std::string>{"linux.sysctl", "linux.seccomp"}));
+  EXPECT_EQ(s->sysctl, (std::map<std::string, std::string>{{"net.ipv4.ip_forward", "1"}}));
+  // What the sandbox does not apply is reported (linux.sysctl it applies,
+  // or create fails).
+  EXPECT_EQ(s->unsupported, (std::vector<std::string>{"linux.seccomp"}));
 }
 
 // Each malformed field is refused with an error naming it.
@@ -150,6 +153,14 @@ TEST(OciSpecTest, DefaultSpecParses) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->process.args, (std::vector<std::string>{"/bin/echo", "hi"}));
   EXPECT_EQ(s->root_path, "rootfs");
+  // As runc's: the IPC namespace's queues and the container's cgroup.
+  auto has = [&](const std::string& type, const std::string& dest) {
+    return std::any_of(s->mounts.begin(), s->mounts.end(), [&](const OciMount& m) {
+      return m.type == type && m.destination == dest;
+    });
+  };
+  EXPECT_TRUE(has("mqueue", "/dev/mqueue"));
+  EXPECT_TRUE(has("cgroup", "/sys/fs/cgroup"));
 }
 
 TEST(OciSpecTest, Signals) {

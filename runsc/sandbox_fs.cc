@@ -7,13 +7,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "absl/strings/str_cat.h"
+#include "runsc/cgroup.h"
 #include "runsc/oci_spec.h"
+#include "runsc/path_masks.h"
+#include "sentry/fsimpl/cgroup/cgroupfs.h"
 #include "sentry/fsimpl/dev/devfs.h"
 #include "sentry/fsimpl/dev/devices.h"
 #include "sentry/fsimpl/devpts/devpts.h"
 #include "sentry/fsimpl/gofer/gofer_fs.h"
+#include "sentry/fsimpl/mqueue/mqueue_fs.h"
 #include "sentry/fsimpl/overlay/overlay.h"
 #include "sentry/fsimpl/proc/procfs.h"
+#include "sentry/fsimpl/proc/sysctl.h"
+#include "sentry/kernel/ipc/ipc_namespace.h"
 #include "sentry/fsimpl/sys/sysfs.h"
 #include "sentry/fsimpl/tmpfs/tmpfs.h"
 #include "util/logging.h"
@@ -167,6 +174,17 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
     RETURN_IF_ERROR(MountAt(k, ctx, where, t, fsimpl::tmpfs::NewRoot(*t), vfs::kMountNoSuid,
                             "tmpfs", "mode=1777"));
   }
+  for (const SyntheticMount& m : opts.synthetic) {
+    std::string options = (m.flags & vfs::kMountReadOnly) ? "ro" : "rw";
+    if (m.type == "mqueue") {
+      auto mq = std::make_shared<fsimpl::mqueue::MqueueFilesystem>(k.ipc().mqueues());
+      RETURN_IF_ERROR(MountAt(k, ctx, m.destination, mq, mq->root(), m.flags, "mqueue", options));
+    } else {
+      auto cg = std::make_shared<fsimpl::cgroup::CgroupFilesystem>(k, opts.container_id,
+                                                                   opts.cgroup_limits);
+      RETURN_IF_ERROR(MountAt(k, ctx, m.destination, cg, cg->root(), m.flags, "cgroup", options));
+    }
+  }
   if (!opts.overlay && !opts.root_writable && opts.tmp_for_readonly_root) {
     // A read-only root still gets a writable /tmp.
     auto tmp = std::make_shared<fsimpl::tmpfs::TmpfsFilesystem>(
@@ -174,10 +192,55 @@ absl::StatusOr<SandboxFs> MountSandboxFilesystems(sentry::kernel::Kernel& k,
     RETURN_IF_ERROR(MountAt(k, ctx, "/tmp", tmp, fsimpl::tmpfs::NewRoot(*tmp), vfs::kMountNoSuid,
                             "tmpfs", "mode=1777"));
   }
+  RETURN_IF_ERROR(ApplyPathMasks(k.vfs(), ctx, mf, opts.masked_paths, opts.readonly_paths));
   return out;
 }
 
+absl::Status ApplySysctls(sentry::kernel::Kernel& k,
+                          const std::map<std::string, std::string>& sysctl) {
+  for (const auto& [key, value] : sysctl) {
+    auto r = fsimpl::proc::WriteSysctl(k, key, value);
+    if (r.ok()) continue;
+    if (r.error().value() == ENOENT) {
+      return absl::InvalidArgumentError("linux.sysctl: \"" + key +
+                                        "\": the sandbox has no such setting");
+    }
+    return util::ErrnoStatus(r.error().value(),
+                             "linux.sysctl: \"" + key + "\" = \"" + value + "\"");
+  }
+  return absl::OkStatus();
+}
+
 namespace {
+
+// The MS_* flags a mount's options ask for.
+uint32_t MountFlagsOf(const std::vector<std::string>& options, bool read_only_default) {
+  uint32_t flags = read_only_default ? vfs::kMountReadOnly : 0;
+  for (const std::string& o : options) {
+    if (o == "ro") flags |= vfs::kMountReadOnly;
+    if (o == "rw") flags &= ~vfs::kMountReadOnly;
+    if (o == "nosuid") flags |= vfs::kMountNoSuid;
+    if (o == "nodev") flags |= vfs::kMountNoDev;
+    if (o == "noexec") flags |= vfs::kMountNoExec;
+  }
+  return flags;
+}
+
+// What the container's cgroup shows: the limits runsc gave the sandbox's
+// host cgroup (cgroup.cc), in cgroup v2 terms.
+fsimpl::cgroup::CgroupLimits CgroupLimitsFor(const OciResources& r) {
+  fsimpl::cgroup::CgroupLimits l;
+  if (r.memory_limit && *r.memory_limit >= 0) l.memory_max = *r.memory_limit;
+  if (r.memory_swap && r.memory_limit && *r.memory_limit >= 0 &&
+      *r.memory_swap >= *r.memory_limit) {
+    l.memory_swap_max = *r.memory_swap - *r.memory_limit;
+  }
+  if (r.pids_limit && *r.pids_limit > 0) l.pids_max = *r.pids_limit;
+  if (r.cpu_quota && *r.cpu_quota > 0) l.cpu_quota_us = *r.cpu_quota;
+  if (r.cpu_period && *r.cpu_period > 0) l.cpu_period_us = *r.cpu_period;
+  if (r.cpu_shares && *r.cpu_shares > 0) l.cpu_weight = CpuWeightForShares(*r.cpu_shares);
+  return l;
+}
 
 // Makes `dest` (a directory, or an empty file) under the host directory
 // `rootfs` where the image has none, as runc does before mounting: a
@@ -227,6 +290,90 @@ absl::Status EnsureMountpoint(const std::string& rootfs, const std::string& dest
 
 }  // namespace
 
+namespace {
+
+nlohmann::json BindsToJson(const std::vector<BindMount>& binds) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const BindMount& b : binds) {
+    a.push_back({{"source", b.source}, {"destination", b.destination}, {"ro", b.read_only}});
+  }
+  return a;
+}
+
+// The value at `key` as T, or an error naming the key: the sandbox trusts
+// runsc create, but a malformed request must not throw.
+template <typename T>
+absl::StatusOr<T> Field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return absl::InvalidArgumentError(absl::StrCat("mounts: no \"", key, "\""));
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError(absl::StrCat("mounts: \"", key, "\" has the wrong type"));
+  }
+}
+
+absl::StatusOr<std::vector<BindMount>> BindsFromJson(const nlohmann::json& j, const char* key) {
+  ASSIGN_OR_RETURN(nlohmann::json a, Field<nlohmann::json>(j, key));
+  if (!a.is_array()) return absl::InvalidArgumentError(absl::StrCat("mounts: \"", key, "\""));
+  std::vector<BindMount> out;
+  for (const nlohmann::json& e : a) {
+    if (!e.is_object()) return absl::InvalidArgumentError(absl::StrCat("mounts: \"", key, "\""));
+    BindMount b;
+    ASSIGN_OR_RETURN(b.source, Field<std::string>(e, "source"));
+    ASSIGN_OR_RETURN(b.destination, Field<std::string>(e, "destination"));
+    ASSIGN_OR_RETURN(b.read_only, Field<bool>(e, "ro"));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json RootfsOptionsToJson(const RootfsOptions& o) {
+  nlohmann::json synthetic = nlohmann::json::array();
+  for (const SyntheticMount& m : o.synthetic) {
+    synthetic.push_back({{"type", m.type}, {"destination", m.destination}, {"flags", m.flags}});
+  }
+  return {{"root", o.root},
+          {"overlay", o.overlay},
+          {"root_writable", o.root_writable},
+          {"tmp_for_readonly_root", o.tmp_for_readonly_root},
+          {"binds", BindsToJson(o.binds)},
+          {"file_binds", BindsToJson(o.file_binds)},
+          {"tmpfs", o.tmpfs},
+          {"synthetic", synthetic},
+          {"masked_paths", o.masked_paths},
+          {"readonly_paths", o.readonly_paths}};
+}
+
+absl::StatusOr<RootfsOptions> RootfsOptionsFromJson(const nlohmann::json& j,
+                                                    const OciSpec& spec) {
+  if (!j.is_object()) return absl::InvalidArgumentError("mounts: not an object");
+  RootfsOptions o;
+  o.cgroup_limits = CgroupLimitsFor(spec.resources);
+  ASSIGN_OR_RETURN(o.root, Field<std::string>(j, "root"));
+  ASSIGN_OR_RETURN(o.overlay, Field<bool>(j, "overlay"));
+  ASSIGN_OR_RETURN(o.root_writable, Field<bool>(j, "root_writable"));
+  ASSIGN_OR_RETURN(o.tmp_for_readonly_root, Field<bool>(j, "tmp_for_readonly_root"));
+  ASSIGN_OR_RETURN(o.binds, BindsFromJson(j, "binds"));
+  ASSIGN_OR_RETURN(o.file_binds, BindsFromJson(j, "file_binds"));
+  ASSIGN_OR_RETURN(o.tmpfs, Field<std::vector<std::string>>(j, "tmpfs"));
+  ASSIGN_OR_RETURN(nlohmann::json synthetic, Field<nlohmann::json>(j, "synthetic"));
+  if (!synthetic.is_array()) return absl::InvalidArgumentError("mounts: \"synthetic\"");
+  for (const nlohmann::json& e : synthetic) {
+    if (!e.is_object()) return absl::InvalidArgumentError("mounts: \"synthetic\"");
+    SyntheticMount m;
+    ASSIGN_OR_RETURN(m.type, Field<std::string>(e, "type"));
+    ASSIGN_OR_RETURN(m.destination, Field<std::string>(e, "destination"));
+    ASSIGN_OR_RETURN(m.flags, Field<uint32_t>(e, "flags"));
+    o.synthetic.push_back(std::move(m));
+  }
+  ASSIGN_OR_RETURN(o.masked_paths, Field<std::vector<std::string>>(j, "masked_paths"));
+  ASSIGN_OR_RETURN(o.readonly_paths, Field<std::vector<std::string>>(j, "readonly_paths"));
+  return o;
+}
+
 absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
   const OciSpec& spec = b.spec;
   RootfsOptions rootfs;
@@ -234,6 +381,9 @@ absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
   rootfs.overlay = false;
   rootfs.root_writable = !spec.root_readonly;
   rootfs.tmp_for_readonly_root = false;
+  rootfs.cgroup_limits = CgroupLimitsFor(spec.resources);
+  rootfs.masked_paths = spec.masked_paths;
+  rootfs.readonly_paths = spec.readonly_paths;
   for (const OciMount& m : spec.mounts) {
     bool bind = m.type == "bind" ||
                 std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
@@ -261,14 +411,19 @@ absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b) {
     } else if (m.type == "tmpfs" && m.destination != "/dev" && m.destination != "/dev/shm") {
       RETURN_IF_ERROR(EnsureMountpoint(b.rootfs, m.destination, /*dir=*/true));
       rootfs.tmpfs.push_back(m.destination);
-    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
-               m.type == "devpts" || m.type == "mqueue" || m.type == "cgroup" ||
-               m.type == "cgroup2") {
-      // /proc, /sys, /dev and /dev/shm are the sentry's own; mqueue and
-      // cgroup file systems are not there yet.
-      if (m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
-        SK_LOG(INFO) << m.type << " mount on " << m.destination << " not provided by the sandbox";
+    } else if (m.type == "mqueue" || m.type == "cgroup" || m.type == "cgroup2") {
+      // A mountpoint in the image unless the sentry's /dev or /sys has it.
+      if (m.destination.rfind("/dev/", 0) != 0 && m.destination.rfind("/sys/", 0) != 0) {
+        RETURN_IF_ERROR(EnsureMountpoint(b.rootfs, m.destination, /*dir=*/true));
       }
+      // cgroup mounts are read-only unless they say rw (their files
+      // refuse writes anyway).
+      const bool mq = m.type == "mqueue";
+      rootfs.synthetic.push_back({mq ? "mqueue" : "cgroup", m.destination,
+                                  MountFlagsOf(m.options, /*read_only_default=*/!mq)});
+    } else if (m.type == "proc" || m.type == "sysfs" || m.type == "tmpfs" ||
+               m.type == "devpts") {
+      // /proc, /sys, /dev and /dev/shm are the sentry's own.
     } else {
       return absl::InvalidArgumentError("mount type \"" + m.type + "\" on " + m.destination +
                                         " is not supported");

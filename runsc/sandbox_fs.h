@@ -9,12 +9,15 @@
 #ifndef RUNSC_SANDBOX_FS_H_
 #define RUNSC_SANDBOX_FS_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
 #include "runsc/gofer_process.h"
+#include "sentry/fsimpl/cgroup/cgroupfs.h"
 #include "sentry/kernel/kernel.h"
 
 namespace runsc {
@@ -26,6 +29,15 @@ struct BindMount {
   std::string source;       // host directory
   std::string destination;  // absolute guest path (made if missing)
   bool read_only = false;
+};
+
+// A synthetic file system the config asks for at a place of its choosing:
+// "mqueue" (the IPC namespace's POSIX queues) or "cgroup" (a cgroup v2
+// view of the container's cgroup, for cgroup and cgroup2 mounts).
+struct SyntheticMount {
+  std::string type;
+  std::string destination;
+  uint32_t flags = 0;  // vfs::kMount* from the mount's options
 };
 
 struct RootfsOptions {
@@ -45,6 +57,15 @@ struct RootfsOptions {
   std::vector<BindMount> file_binds;
   // Further tmpfs mounts (absolute guest paths), after the binds.
   std::vector<std::string> tmpfs;
+  // mqueue and cgroup mounts, after the tmpfs ones.
+  std::vector<SyntheticMount> synthetic;
+  // What cgroup mounts show: the container's limits (linux.resources) and
+  // whose processes (ThreadGroup::container_id; empty for the first).
+  sentry::fsimpl::cgroup::CgroupLimits cgroup_limits;
+  std::string container_id;
+  // linux.maskedPaths and linux.readonlyPaths, applied after every mount
+  // above (path_masks.h).
+  std::vector<std::string> masked_paths, readonly_paths;
   // A tree of its own (Vfs::NewDetachedRoot) rather than the sandbox's
   // root: a further container of a pod sharing the sandbox.
   bool detached = false;
@@ -61,11 +82,29 @@ struct SandboxFs {
 };
 
 struct Bundle;
+struct OciSpec;
 // The file systems of an OCI bundle: its root (writable unless
-// root.readonly), its bind mounts of directories, its tmpfs mounts; /proc,
-// /sys, /dev and /dev/shm are the sentry's own. File bind mounts are
-// skipped with a warning.
+// root.readonly), its bind mounts of directories, its tmpfs, mqueue and
+// cgroup mounts, its maskedPaths and readonlyPaths; /proc, /sys, /dev and
+// /dev/shm are the sentry's own. File bind mounts are skipped with a
+// warning.
 absl::StatusOr<RootfsOptions> RootfsForBundle(const Bundle& b);
+
+// Applies config.json's linux.sysctl to the sandbox's kernel as runc
+// writes each key to /proc/sys: every key must name a setting the sentry
+// has (sentry/fsimpl/proc/sysctl.h) and take its value, or the error names
+// the key.
+absl::Status ApplySysctls(sentry::kernel::Kernel& k,
+                          const std::map<std::string, std::string>& sysctl);
+
+// RootfsOptions as data (all but container_id, detached and gofer_ends),
+// for a pod's later container: runsc create works them out on the host
+// (stat of mount sources, mountpoints made in the image) and the sandbox,
+// which opens no host path, mounts what it is told. The cgroup limits come
+// from `spec` again.
+nlohmann::json RootfsOptionsToJson(const RootfsOptions& o);
+absl::StatusOr<RootfsOptions> RootfsOptionsFromJson(const nlohmann::json& j,
+                                                    const OciSpec& spec);
 
 // Parses "HOST:GUEST[:ro|:rw]" (runsc do --volume).
 absl::StatusOr<BindMount> ParseVolume(const std::string& spec);

@@ -328,6 +328,158 @@ r delete c8
 r delete --force c8
 if [[ $rc -eq 0 && ! -e $root/c8 && -f $tmp/poststop ]]; then pass "delete --force, poststop hook"; else fail "delete --force" "rc $rc"; fi
 
+# --- createContainer and startContainer hooks: in the container's namespaces ---
+# hooks_spec HOOKS_JSON ARGS...: the bundle's config.json running ARGS as
+# uid 1000, with these hooks.
+hooks_spec() {
+  local hooks=$1
+  shift
+  spec "$@"
+  python3 - "$bundle/config.json" "$hooks" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["process"]["user"] = {"uid": 1000, "gid": 1000}
+spec["hooks"] = json.loads(sys.argv[2])
+json.dump(spec, open(sys.argv[1], "w"))
+EOF
+}
+# alive PID: whether the process exists and is not a zombie.
+alive() {
+  [[ -n $1 && -e /proc/$1 ]] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
+}
+# ns_of PID: the namespaces of a process, as where.sh records its own.
+ns_of() {
+  for ns in net mnt uts ipc pid; do readlink "/proc/$1/ns/$ns"; done
+}
+# A host binary run as a hook: records the namespaces it runs in and the
+# state it is given.
+cat >"$tmp/where.sh" <<'EOF'
+#!/bin/sh
+for ns in net mnt uts ipc pid; do readlink /proc/self/ns/$ns; done >"$1.ns"
+cat >"$1.state"
+EOF
+chmod +x "$tmp/where.sh"
+# The startContainer hook: busybox's shell in the container's root, writing
+# into the container's /run (a tmpfs of the sandbox) its stdin, its
+# environment, uid and working directory.
+start_hook='{"path": "/bin/sh", "env": ["HOOK_VAR=from-hook", "PATH=/bin"],
+  "args": ["sh", "-c", "{ cat; echo; echo \"$HOOK_VAR $(id -u) $(pwd)\"; } >/run/started"]}'
+hooks_spec "{\"createContainer\": [{\"path\": \"$tmp/where.sh\", \"args\": [\"where.sh\", \"$tmp/h1\"]}],
+             \"startContainer\": [$start_hook]}" /bin/sh -c 'cat /run/started; id -u; sleep 30'
+timeout 60 "$runsc" --root "$root" create --bundle "$bundle" h1 </dev/null >"$tmp/h1.out" 2>&1
+rc=$?
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/h1/state.json" 2>/dev/null)
+if [[ $rc -eq 0 && -n $sandbox && $(cat "$tmp/h1.ns" 2>/dev/null) == "$(ns_of "$sandbox")" &&
+      "$(ns_of "$sandbox")" != "$(ns_of $$)" ]]; then
+  pass "createContainer hook: in the sandbox's namespaces"
+else
+  fail "createContainer namespaces" "hook $(tr '\n' ' ' <"$tmp/h1.ns" 2>/dev/null), sandbox $(ns_of "$sandbox" | tr '\n' ' ')"
+fi
+if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["id"]=="h1" and s["status"]=="created" and s["pid"]==int(sys.argv[2]), s' "$tmp/h1.state" "$sandbox"; then
+  pass "createContainer hook: the state on stdin"
+else
+  fail "createContainer state" "$(cat "$tmp/h1.state" 2>/dev/null)"
+fi
+r start h1
+for _ in $(seq 100); do [[ $(wc -l <"$tmp/h1.out") -ge 3 ]] && break; sleep 0.05; done
+if [[ $rc -eq 0 ]] &&
+   python3 -c 'import json,sys; s=json.loads(open(sys.argv[1]).readline()); assert s["id"]=="h1" and s["status"]=="created", s' "$tmp/h1.out" &&
+   [[ $(sed -n 2p "$tmp/h1.out") == "from-hook 0 /" && $(sed -n 3p "$tmp/h1.out") == 1000 ]] &&
+   [[ ! -e $bundle/rootfs/run/started ]]; then
+  pass "startContainer hook: in the container, as root in /, before its process"
+else
+  fail "startContainer" "rc $rc, container output: $(cat "$tmp/h1.out")"
+fi
+r delete --force h1
+
+# A failing startContainer hook fails start, names itself, and stops the
+# container before its process runs; delete then leaves nothing.
+hooks_spec "{\"startContainer\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo hook-says-no >&2; exit 3\"]}],
+             \"poststop\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo > $tmp/h2.poststop\"]}]}" \
+  /bin/echo process-ran
+timeout 60 "$runsc" --root "$root" create --bundle "$bundle" h2 </dev/null >"$tmp/h2.out" 2>&1
+sandbox=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/h2/state.json" 2>/dev/null)
+r start h2
+if [[ $rc -ne 0 ]] && grep -q "startContainer hook /bin/sh failed (status 3): hook-says-no" "$tmp/err" &&
+   wait_status h2 stopped && ! grep -q process-ran "$tmp/h2.out"; then
+  pass "a failing startContainer hook fails start and stops the container"
+else
+  fail "failing startContainer" "rc $rc, status $(status h2), output $(cat "$tmp/h2.out")"
+fi
+r delete h2
+if [[ $rc -eq 0 && ! -e $root/h2 && -f $tmp/h2.poststop ]] && ! alive "$sandbox"; then
+  pass "delete after a failed start leaves nothing"
+else
+  fail "delete after failed start" "rc $rc"
+fi
+# Its timeout: the hook is killed, start fails.
+hooks_spec '{"startContainer": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}' /bin/true
+r create --bundle "$bundle" h3 </dev/null
+SECONDS=0
+r start h3
+if [[ $rc -ne 0 && $SECONDS -lt 15 ]] && grep -q "startContainer hook /bin/sleep timed out after 1s" "$tmp/err"; then
+  pass "startContainer hook timeout"
+else
+  fail "startContainer timeout" "rc $rc after ${SECONDS}s"
+fi
+r delete --force h3
+
+# A failing createContainer hook fails create and leaves nothing behind:
+# no state, no sandbox process, no cgroup.
+for hook in '{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}' '{"path": "/no/such/hook"}'; do
+  hooks_spec "{\"createContainer\": [$hook]}" /bin/true
+  r create --bundle "$bundle" h4 </dev/null
+  if [[ $rc -ne 0 && ! -e $root/h4 ]] &&
+     grep -Eq "createContainer hook (/bin/sh failed \(status 4\)|/no/such/hook: cannot execute)" "$tmp/err" &&
+     ! pgrep -f -- "boot --bundle $bundle .* h4\$" >/dev/null &&
+     [[ -z $(find /sys/fs/cgroup -maxdepth 3 -path '*/runsc/h4' 2>/dev/null) ]]; then
+    pass "a failing createContainer hook fails create, nothing left ($(grep -o 'hook [^ :]*' "$tmp/err"))"
+  else
+    fail "failing createContainer" "rc $rc"
+  fi
+done
+
+# In a pod: createContainer joins the pod sandbox's namespaces, and
+# startContainer runs in the container's own root.
+mkdir -p "$tmp/hookpod"
+cp -a "$bundle/rootfs" "$tmp/hookpod/rootfs"
+hooks_spec '{}' /bin/sleep 1000
+python3 - "$bundle/config.json" "$tmp/hookpod/config.json" "$tmp" <<'EOF'
+import json, sys
+pod, app, tmp = sys.argv[1:]
+spec = json.load(open(pod))
+spec["annotations"] = {"io.kubernetes.cri.container-type": "sandbox",
+                       "io.kubernetes.cri.sandbox-id": "hpod"}
+json.dump(spec, open(pod, "w"))
+spec["process"]["args"] = ["/bin/sh", "-c", "cat /run/hooked; exec sleep 1000"]
+spec["annotations"] = {"io.kubernetes.cri.container-type": "container",
+                       "io.kubernetes.cri.sandbox-id": "hpod"}
+spec["hooks"] = {
+  "createContainer": [{"path": tmp + "/where.sh", "args": ["where.sh", tmp + "/happ"]}],
+  "startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "echo hooked-in-app >/run/hooked"]}]}
+json.dump(spec, open(app, "w"))
+EOF
+r create --bundle "$bundle" hpod </dev/null
+r start hpod
+podpid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/hpod/state.json" 2>/dev/null)
+timeout 60 "$runsc" --root "$root" create --bundle "$tmp/hookpod" happ </dev/null >"$tmp/happ.out" 2>&1
+rc=$?
+if [[ $rc -eq 0 && $(cat "$tmp/happ.ns" 2>/dev/null) == "$(ns_of "$podpid")" ]]; then
+  pass "pod: createContainer hook in the pod sandbox's namespaces"
+else
+  fail "pod createContainer" "rc $rc"
+fi
+r start happ
+for _ in $(seq 100); do grep -q hooked-in-app "$tmp/happ.out" && break; sleep 0.05; done
+r exec hpod cat /run/hooked
+if grep -q hooked-in-app "$tmp/happ.out" && [[ $rc -ne 0 ]]; then
+  pass "pod: startContainer hook in the container's own root"
+else
+  fail "pod startContainer" "$(cat "$tmp/happ.out")"
+fi
+r delete --force happ
+r delete --force hpod
+
 # --- the container's stdio and --preserve-fds ---
 spec /bin/sh -c 'cat <&3; read line; echo "got $line"'
 (cd "$bundle" && echo input-line | timeout 60 "$runsc" --root "$root" run --preserve-fds 1 c9 3<"$tmp/fd3" >"$tmp/out" 2>"$tmp/err")
@@ -465,6 +617,7 @@ if ! pgrep -f "$root" >/dev/null; then pass "no process left behind"; else fail 
 mkdir -p "$tmp/pod/app"
 cp -a "$bundle/rootfs" "$tmp/pod/app/rootfs"
 echo app-root >"$tmp/pod/app/rootfs/etc/marker"
+echo pod-secret >"$tmp/pod/app/rootfs/etc/pod-secret"
 spec /bin/sleep 1000
 python3 - "$bundle/config.json" "$tmp/pod/app/config.json" <<'EOF'
 import json, sys
@@ -476,6 +629,8 @@ json.dump(spec, open(pod, "w"))
 spec["process"]["args"] = ["/bin/sh", "-c", "cat /etc/marker; exec sleep 1000"]
 spec["annotations"] = {"io.kubernetes.cri.container-type": "container",
                        "io.kubernetes.cri.sandbox-id": "pod1"}
+spec["linux"]["maskedPaths"] = ["/etc/pod-secret"]
+spec["linux"]["readonlyPaths"] = ["/etc"]
 json.dump(spec, open(app, "w"))
 EOF
 r create --bundle "$bundle" pod1 </dev/null
@@ -502,6 +657,12 @@ r exec app1 cat /etc/marker
   fail "pod exec" "rc $rc"
 r exec pod1 cat /etc/marker
 [[ $rc -ne 0 ]] && pass "pod: the sandbox container does not see the app's root" || fail "pod isolation" "rc $rc"
+r exec app1 /bin/sh -c 'echo "[$(cat /etc/pod-secret)]"; touch /etc/new'
+if [[ $(cat "$tmp/out") == "[]" ]] && grep -q "Read-only file system" "$tmp/err"; then
+  pass "pod: the container's maskedPaths and readonlyPaths apply in its own root"
+else
+  fail "pod masks" "rc $rc"
+fi
 r ps --format json app1
 if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p==[int(sys.argv[2])], p' "$tmp/out" "$(cat "$tmp/pod/app.pid")"; then
   pass "pod: ps lists the container's own processes"
@@ -526,6 +687,150 @@ EOF
 r create --bundle "$tmp/pod/app" app2
 [[ $rc -ne 0 && ! -e $root/app2 ]] && grep -q "no-such-pod" "$tmp/err" && pass "pod: an unknown pod sandbox is refused" ||
   fail "pod unknown" "rc $rc"
+
+# --- linux.maskedPaths and linux.readonlyPaths, applied as runc applies them ---
+mkdir -p "$bundle/rootfs/masked-dir" "$bundle/rootfs/ro-dir"
+echo top-secret >"$bundle/rootfs/etc/masked-file"
+echo hidden >"$bundle/rootfs/masked-dir/inside"
+echo kept >"$bundle/rootfs/ro-dir/kept"
+spec /bin/sh -c 'echo "file:[$(cat /etc/masked-file)]"; echo "dir:[$(ls -A /masked-dir)]"
+  echo "kept:[$(cat /ro-dir/kept)]"; touch /ro-dir/new; echo x >/proc/sys/kernel/domainname
+  grep -E " /(etc/masked-file|masked-dir|ro-dir|proc/sys) " /proc/self/mountinfo'
+# masks MASKED_JSON READONLY_JSON: sets the bundle's linux.maskedPaths and
+# linux.readonlyPaths.
+masks() {
+  python3 - "$bundle/config.json" "$1" "$2" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["linux"]["maskedPaths"] = json.loads(sys.argv[2])
+spec["linux"]["readonlyPaths"] = json.loads(sys.argv[3])
+json.dump(spec, open(sys.argv[1], "w"))
+EOF
+}
+# A file, a directory, and paths that do not exist (skipped); /proc/sys is
+# what the default spec makes read-only.
+masks '["/etc/masked-file", "/masked-dir", "/no/such/file", "/proc/kcore"]' \
+  '["/ro-dir", "/proc/sys", "/no/such/dir"]'
+r run --bundle "$bundle" m1 </dev/null
+out=$(cat "$tmp/out" "$tmp/err")
+# mountinfo_of MOUNTPOINT: "ROOT OPTIONS FSTYPE" of its line in the container's mountinfo.
+mountinfo_of() {
+  awk -v d="$1" '$5 == d { for (i = 7; $i != "-"; i++); print $4, $6, $(i + 1) }' "$tmp/out"
+}
+if [[ $rc -eq 0 ]] && grep -qx 'file:\[\]' "$tmp/out"; then
+  pass "maskedPaths: a masked file reads empty"
+else
+  fail "masked file" "$out"
+fi
+grep -qx 'dir:\[\]' "$tmp/out" && pass "maskedPaths: a masked directory is empty" ||
+  fail "masked dir" "$out"
+if grep -qx 'kept:\[kept\]' "$tmp/out" && grep -q "ro-dir/new.*Read-only file system" "$tmp/err"; then
+  pass "readonlyPaths: readable, writes fail with Read-only file system"
+else
+  fail "readonly dir" "$out"
+fi
+grep -q "domainname.*Read-only file system" "$tmp/err" && pass "readonlyPaths: /proc/sys is read-only" ||
+  fail "readonly /proc/sys" "$out"
+if [[ $(mountinfo_of /etc/masked-file) == "/null ro,"*" devtmpfs" &&
+      $(mountinfo_of /masked-dir) == "/ ro tmpfs" &&
+      $(mountinfo_of /ro-dir) == "/ro-dir ro "* &&
+      $(mountinfo_of /proc/sys) == "/sys ro,nosuid,nodev,noexec proc" ]]; then
+  pass "maskedPaths/readonlyPaths: the mounts show in /proc/self/mountinfo"
+else
+  fail "mountinfo" "$(grep -E ' - ' "$tmp/out")"
+fi
+if [[ $(cat "$bundle/rootfs/etc/masked-file") == top-secret && ! -e $bundle/rootfs/ro-dir/new ]]; then
+  pass "maskedPaths/readonlyPaths: the bundle's files are untouched"
+else
+  fail "bundle files" "$(ls "$bundle/rootfs/ro-dir")"
+fi
+r delete m1
+# Anything but a missing path fails create, naming the path.
+masks '["/etc/masked-file/below"]' '[]'
+r create --bundle "$bundle" m2 </dev/null
+if [[ $rc -ne 0 && ! -e $root/m2 ]] && grep -q "maskedPaths.*/etc/masked-file/below" "$tmp/err"; then
+  pass "maskedPaths: a path that cannot be masked fails create"
+else
+  fail "bad masked path" "rc $rc"
+fi
+r delete --force m2
+masks '[]' '["/etc/masked-file/below"]'
+r create --bundle "$bundle" m3 </dev/null
+if [[ $rc -ne 0 && ! -e $root/m3 ]] && grep -q "readonlyPaths.*/etc/masked-file/below" "$tmp/err"; then
+  pass "readonlyPaths: a path that cannot be made read-only fails create"
+else
+  fail "bad readonly path" "rc $rc"
+fi
+r delete --force m3
+rm -rf "$bundle/rootfs/masked-dir" "$bundle/rootfs/ro-dir" "$bundle/rootfs/etc/masked-file"
+
+# --- mqueue and cgroup mounts, linux.sysctl ---
+spec /bin/sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max
+  echo "procs:[$(head -1 /sys/fs/cgroup/cgroup.procs)] self:[$(cat /proc/self/cgroup)]"
+  echo "current:[$(cat /sys/fs/cgroup/memory.current)]"
+  echo 1 >/sys/fs/cgroup/memory.max
+  echo "shmmax:[$(cat /proc/sys/kernel/shmmax)] msg_max:[$(cat /proc/sys/fs/mqueue/msg_max)]"
+  touch /dev/mqueue/q1 && echo "queue:[$(cat /dev/mqueue/q1)]"
+  grep -E " /(dev/mqueue|sys/fs/cgroup) " /proc/self/mountinfo'
+# sysctl_spec SYSCTL_JSON: sets the bundle's linux.sysctl, with a 256 MiB
+# memory and 50-pid limit and runc's mqueue and cgroup mounts.
+sysctl_spec() {
+  python3 - "$bundle/config.json" "$1" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["mounts"] = [m for m in spec["mounts"] if m["type"] not in ("mqueue", "cgroup")] + [
+    {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+     "options": ["nosuid", "noexec", "nodev"]},
+    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+     "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]
+spec["linux"]["resources"] = {"memory": {"limit": 268435456}, "pids": {"limit": 50}}
+spec["linux"]["sysctl"] = json.loads(sys.argv[2])
+json.dump(spec, open(sys.argv[1], "w"))
+EOF
+}
+sysctl_spec '{"kernel.shmmax": "123456789", "fs.mqueue.msg_max": "33"}'
+r run --bundle "$bundle" s1 </dev/null
+out=$(cat "$tmp/out" "$tmp/err")
+if [[ $rc -eq 0 && $(sed -n 1p "$tmp/out") == 268435456 && $(sed -n 2p "$tmp/out") == 50 ]]; then
+  pass "cgroup: memory.max and pids.max are the config's limits"
+else
+  fail "cgroup limits" "$out"
+fi
+grep -qx 'procs:\[1\] self:\[0::/\]' "$tmp/out" && pass "cgroup: cgroup.procs and /proc/self/cgroup" ||
+  fail "cgroup procs" "$out"
+grep -qE '^current:\[[1-9][0-9]*\]$' "$tmp/out" && pass "cgroup: memory.current is the sandbox's use" ||
+  fail "cgroup memory.current" "$out"
+grep -q "memory.max.*Read-only file system" "$tmp/err" && pass "cgroup: mounted read-only" ||
+  fail "cgroup read-only" "$out"
+grep -qx 'shmmax:\[123456789\] msg_max:\[33\]' "$tmp/out" && pass "linux.sysctl: the values are set inside" ||
+  fail "sysctl values" "$out"
+grep -qx 'queue:\[QSIZE:0          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \]' "$tmp/out" &&
+  pass "mqueue: a file made in /dev/mqueue is a queue" || fail "mqueue" "$out"
+if grep -qE ' /dev/mqueue rw,nosuid,nodev,noexec.* - mqueue ' "$tmp/out" &&
+   grep -qE ' /sys/fs/cgroup ro,nosuid,nodev,noexec.* - cgroup2 ' "$tmp/out"; then
+  pass "mqueue and cgroup mounts show in /proc/self/mountinfo"
+else
+  fail "mqueue/cgroup mountinfo" "$out"
+fi
+r delete s1
+# A key the sandbox has no setting for fails create, naming it, as runc
+# fails on a missing /proc/sys file; so does a value the setting refuses.
+sysctl_spec '{"kernel.no_such_setting": "1"}'
+r create --bundle "$bundle" s2 </dev/null
+if [[ $rc -ne 0 && ! -e $root/s2 ]] && grep -q "kernel.no_such_setting" "$tmp/err"; then
+  pass "linux.sysctl: an unknown key fails create, naming it"
+else
+  fail "sysctl unknown key" "rc $rc"
+fi
+r delete --force s2
+sysctl_spec '{"fs.mqueue.msg_max": "0"}'
+r create --bundle "$bundle" s3 </dev/null
+if [[ $rc -ne 0 && ! -e $root/s3 ]] && grep -q "fs.mqueue.msg_max" "$tmp/err"; then
+  pass "linux.sysctl: a bad value fails create, naming the key"
+else
+  fail "sysctl bad value" "rc $rc"
+fi
+r delete --force s3
 
 # --- spec, features ---
 mkdir -p "$tmp/specdir"
