@@ -523,6 +523,10 @@ TEST(MqueueTest, UnlinkedQueueLivesWhileOpen) {
 TEST(MqueueTest, SharedAcrossFork) {
   ScopedQueue q(4, 32);
   ASSERT_THAT(q.fd(), SyscallSucceeds());
+  // The reply travels on a queue of its own: on one queue the child could
+  // take back its own message before the parent does.
+  ScopedQueue reply(4, 32);
+  ASSERT_THAT(reply.fd(), SyscallSucceeds());
   pid_t pid = fork();
   if (pid == 0) {
     mqd_t d = mq_open(q.name().c_str(), O_WRONLY);
@@ -531,7 +535,7 @@ TEST(MqueueTest, SharedAcrossFork) {
     char buf[32];
     unsigned prio = 0;
     // The parent's reply, through the inherited descriptor.
-    if (RetryEINTR(mq_receive)(q.fd(), buf, sizeof(buf), &prio) != 5 || prio != 9) _exit(3);
+    if (RetryEINTR(mq_receive)(reply.fd(), buf, sizeof(buf), &prio) != 5 || prio != 9) _exit(3);
     _exit(0);
   }
   char buf[32] = {};
@@ -540,7 +544,7 @@ TEST(MqueueTest, SharedAcrossFork) {
               SyscallSucceedsWithValue(10));
   EXPECT_EQ(std::string(buf, 10), "from child");
   EXPECT_EQ(prio, 2u);
-  ASSERT_THAT(mq_send(q.fd(), "reply", 5, 9), SyscallSucceeds());
+  ASSERT_THAT(mq_send(reply.fd(), "reply", 5, 9), SyscallSucceeds());
   int status = 0;
   ASSERT_THAT(RetryEINTR(waitpid)(pid, &status, 0), SyscallSucceedsWithValue(pid));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
