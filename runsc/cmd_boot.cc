@@ -422,6 +422,11 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
       return {{"error", "cannot exec in container \"" + id_ + "\": it is not running"}};
     }
   }
+  // As runc: a paused container takes no exec unless asked (the process
+  // then starts frozen with it).
+  constexpr const char* kExecPaused =
+      "cannot exec in a paused container (use --ignore-paused to override)";
+  bool ignore_paused = req.value("ignore_paused", false);
   auto p = ParseProcess(req.value("process", json::object()).dump());
   if (!p.ok()) return {{"error", std::string(p.status().message())}};
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(*p);
@@ -431,8 +436,13 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
     if (it == subs_.end() || it->second->phase != Phase::kRunning) {
       return {{"error", "cannot exec in container \"" + cid + "\": it is not running"}};
     }
+    if (!ignore_paused && (kernel_->paused() || kernel_->ContainerFrozen(cid))) {
+      return {{"error", kExecPaused}};
+    }
     pa.root = it->second->fs->root;
     pa.container_id = cid;
+  } else if (!ignore_paused && kernel_->paused()) {
+    return {{"error", kExecPaused}};
   }
   for (int i = 0; i < 3; ++i) pa.stdio[i] = i < static_cast<int>(fds.size()) ? fds[i].get() : -1;
   if (pa.console_host_fd >= 0) pa.console_host_fd = pa.stdio[0];  // the exec's own host pty
@@ -614,10 +624,10 @@ json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, c
   if (it == subs_.end()) return {{"error", "container \"" + cid + "\" does not exist"}};
   SubContainer& c = *it->second;
   if (cmd == "status") {
-    const char* st = c.phase == Phase::kCreated   ? "created"
-                     : c.phase == Phase::kStopped ? "stopped"
-                     : kernel_->paused()          ? "paused"
-                                                  : "running";
+    const char* st = c.phase == Phase::kCreated                           ? "created"
+                     : c.phase == Phase::kStopped                         ? "stopped"
+                     : kernel_->paused() || kernel_->ContainerFrozen(cid) ? "paused"
+                                                                          : "running";
     return {{"status", st}};
   }
   if (cmd == "wait-container" || cmd == "wait") {
@@ -676,7 +686,9 @@ json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, c
     return {{"processes", procs}};
   }
   if (cmd == "delete-container") {
-    if (c.phase == Phase::kRunning) {
+    // Processes its first process left behind go too (a stopped container
+    // may leave some, frozen ones if it was paused).
+    if (c.phase != Phase::kCreated) {
       for (auto* tg : kernel_->LiveProcesses()) {
         if (tg->container_id != cid) continue;
         abi_linux::Siginfo info{};
@@ -684,9 +696,14 @@ json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, c
         info.si_code = abi_linux::kSI_USER;
         tg->SendSignal(info);
       }
+    }
+    if (c.phase == Phase::kRunning) {
       mu_.AwaitWithTimeout(absl::Condition(
           +[](SubContainer* s) { return s->phase == Phase::kStopped; }, &c), absl::Seconds(5));
     }
+    // A paused container's id is free for a new one (SIGKILL reaches frozen
+    // processes too).
+    kernel_->ThawContainer(cid);
     if (c.fs) kernel_->vfs().DropDetachedRoot(c.fs->root);
     std::unique_ptr<SubContainer> gone = std::move(it->second);
     subs_.erase(it);
@@ -696,7 +713,25 @@ json Sandbox::ContainerCommand(const std::string& cid, const std::string& cmd, c
     return {{"ok", true}};
   }
   if (cmd == "pause" || cmd == "resume") {
-    return {{"error", "pausing one container of a pod's shared sandbox is not supported"}};
+    // Only this container's processes are frozen (Kernel::FreezeContainer);
+    // the pod's other containers run on.
+    if (c.phase != Phase::kRunning) return {{"error", "container \"" + cid + "\" is not running"}};
+    bool frozen = kernel_->ContainerFrozen(cid);
+    if (cmd == "pause") {
+      if (frozen || kernel_->paused()) {
+        return {{"error", "container \"" + cid + "\" is already paused"}};
+      }
+      kernel_->FreezeContainer(cid);
+    } else {
+      if (!frozen) {
+        return {{"error", kernel_->paused()
+                              ? "container \"" + cid + "\" is paused with its pod's sandbox \"" +
+                                    id_ + "\": resume that"
+                              : "container \"" + cid + "\" is not paused"}};
+      }
+      kernel_->ThawContainer(cid);
+    }
+    return {{"ok", true}};
   }
   return {{"error", "unknown control command \"" + cmd + "\""}};
 }

@@ -958,6 +958,7 @@ int CmdExec(const GlobalFlags& g, const std::vector<std::string>& args) {
   }
   if (!SandboxAlive(*st)) return Fail(g, "cannot exec in container \"" + id + "\": it is not running");
   json req = {{"cmd", "exec"}, {"process", process}};
+  if (p->Has("ignore-paused")) req["ignore_paused"] = true;
   auto conn = ConnectContainer(g.root, *st, &req);
   if (!conn.ok()) return Fail(g, conn.status());
   if (!detach) req["host_pid"] = getpid();

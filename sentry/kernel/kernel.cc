@@ -176,6 +176,7 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   if (init) init_ = tg.get();
   if (on_exit) exit_callbacks_[tg.get()] = std::move(on_exit);
   tg->container_id = args.container_id;
+  tg->frozen.store(frozen_containers_.count(tg->container_id) != 0);
   // The first process, and each one started from outside, leads its own
   // session and group.
   tg->set_pgid(tid);
@@ -280,13 +281,13 @@ void Kernel::Resume() {
 bool Kernel::paused() { return paused_.load(); }
 
 void Kernel::WaitWhilePaused(Task& t) {
-  if (!paused_.load()) return;
+  if (!paused_.load() && !t.thread_group().frozen.load()) return;
   std::pair<Kernel*, Task*> arg{this, &t};
   absl::MutexLock l(&mu_);
   mu_.Await(absl::Condition(
       +[](std::pair<Kernel*, Task*>* a) {
-        return !a->first->paused_.load() || a->second->exiting() ||
-               a->second->thread_group().exiting();
+        return (!a->first->paused_.load() && !a->second->thread_group().frozen.load()) ||
+               a->second->exiting() || a->second->thread_group().exiting();
       },
       &arg));
 }
@@ -549,6 +550,7 @@ util::ErrnoOr<Task*> Kernel::NewProcess(Task& parent, bool clone_parent, int exi
   tg->set_exe_path(ptg.exe_path());
   tg->exit_signal = exit_signal;
   tg->container_id = ptg.container_id;
+  tg->frozen.store(frozen_containers_.count(tg->container_id) != 0);
   tg->set_pgid(ptg.pgid());
   tg->set_sid(ptg.sid());
   owner->children.push_back(tg.get());

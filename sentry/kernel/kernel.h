@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,8 +112,20 @@ class Kernel {
   void Pause();
   void Resume();
   bool paused();
-  // Called by a task before it enters the guest: blocks while paused.
+  // Called by a task before it enters the guest: blocks while paused, or
+  // while its container is frozen.
   void WaitWhilePaused(Task& t);
+  // Freezes one container's processes (ThreadGroup::container_id == id:
+  // runsc pause of a pod's later container), as Linux's cgroup v2 freezer
+  // does, and nothing else: each of their tasks stops before its next
+  // return to the guest (a syscall in progress finishes first and keeps its
+  // result), processes they create meanwhile start frozen, and signals sent
+  // to them stay pending until ThawContainer, except SIGKILL, which kills
+  // at once. Freezing a frozen container, or thawing one that is not, does
+  // nothing.
+  void FreezeContainer(const std::string& id);
+  void ThawContainer(const std::string& id);
+  bool ContainerFrozen(const std::string& id);
   // Sends `sig` to the init process from outside (runsc forwarding a
   // signal it received). With `from_parent_namespace`, Linux's rule for a
   // pid namespace's init holds: a signal it has no handler for is dropped,
@@ -237,6 +250,8 @@ class Kernel {
   bool uts_set_ ABSL_GUARDED_BY(uts_mu_) = false;  // names changed from the config's
   bool running_ ABSL_GUARDED_BY(mu_) = false;  // Run() has started the first tasks
   std::atomic<bool> paused_{false};
+  // Containers frozen by FreezeContainer (their processes' ThreadGroup::frozen).
+  std::set<std::string> frozen_containers_ ABSL_GUARDED_BY(mu_);
   std::map<ThreadGroup*, std::function<void(int)>> exit_callbacks_ ABSL_GUARDED_BY(mu_);
   uint64_t child_events_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when a process exits
 

@@ -334,9 +334,11 @@ void Task::Run() {
   vfs::SetInterruptCheck(+[](void* t) { return static_cast<Task*>(t)->ShouldInterruptWait(); },
                          this);
   while (!exiting_.load() && !tg_.exiting()) {
-    ProcessSignals();
-    if (exiting_.load() || tg_.exiting()) break;
+    // Paused or frozen: parked before signals are taken, so that they stay
+    // pending until resume (SIGKILL ends the wait).
     kernel_.WaitWhilePaused(*this);
+    if (exiting_.load() || tg_.exiting()) break;
+    ProcessSignals();
     if (exiting_.load() || tg_.exiting()) break;
     // Usage accounting: two vDSO clock reads per switch (usage.h).
     int64_t enter = MonotonicNs();

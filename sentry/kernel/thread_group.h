@@ -133,6 +133,9 @@ class ThreadGroup {
   // The OCI container (of a pod sharing this sandbox) the process belongs
   // to; "" for the sandbox's own. Set at creation, inherited by fork.
   std::string container_id;
+  // Its container is frozen (Kernel::FreezeContainer): its threads do not
+  // return to the guest. Written under Kernel::mu_.
+  std::atomic<bool> frozen{false};
 
   std::string exe_path() const {
     absl::MutexLock l(&mu_);

@@ -688,6 +688,139 @@ r create --bundle "$tmp/pod/app" app2
 [[ $rc -ne 0 && ! -e $root/app2 ]] && grep -q "no-such-pod" "$tmp/err" && pass "pod: an unknown pod sandbox is refused" ||
   fail "pod unknown" "rc $rc"
 
+# --- pausing one container of a pod: only its processes freeze ---
+# Each container prints a tick every 50 ms to its own file on the host (its
+# stdio is create's); the app says so when it takes SIGTERM.
+mkdir -p "$tmp/ppod/app"
+cp -a "$bundle/rootfs" "$tmp/ppod/app/rootfs"
+spec /bin/sh -c 'i=0; while :; do i=$((i+1)); echo podtick $i; sleep 0.05; done'
+python3 - "$bundle/config.json" "$tmp/ppod/app/config.json" <<'EOF'
+import json, sys
+pod, app = sys.argv[1:]
+spec = json.load(open(pod))
+spec["annotations"] = {"io.kubernetes.cri.container-type": "sandbox",
+                       "io.kubernetes.cri.sandbox-id": "ppod"}
+json.dump(spec, open(pod, "w"))
+spec["process"]["args"] = [
+    "/bin/sh", "-c",
+    'trap "echo term" TERM; i=0; while :; do i=$((i+1)); echo apptick $i; sleep 0.051; done']
+spec["annotations"] = {"io.kubernetes.cri.container-type": "container",
+                       "io.kubernetes.cri.sandbox-id": "ppod"}
+json.dump(spec, open(app, "w"))
+EOF
+# ticks FILE: how many lines FILE has now.
+ticks() { wc -l <"$1"; }
+# advances FILE: whether FILE grows within 3 s.
+advances() {
+  local n
+  n=$(ticks "$1")
+  for _ in $(seq 60); do
+    sleep 0.05
+    [[ $(ticks "$1") -gt $n ]] && return 0
+  done
+  return 1
+}
+# pod_app ID: creates and starts a container of the pod "ppod", its output in tmp/ppod/ID.out.
+pod_app() {
+  timeout 60 "$runsc" --root "$root" create --bundle "$tmp/ppod/app" --pid-file "$tmp/ppod/$1.pid" \
+    "$1" </dev/null >"$tmp/ppod/$1.out" 2>&1
+  r start "$1"
+  wait_status "$1" running
+}
+timeout 60 "$runsc" --root "$root" create --bundle "$bundle" ppod </dev/null >"$tmp/ppod/pod.out" 2>&1
+r start ppod
+pod_app papp
+if advances "$tmp/ppod/papp.out" && advances "$tmp/ppod/pod.out"; then
+  pass "pod pause: both containers tick"
+else
+  fail "pod pause ticks" "$(tail -2 "$tmp/ppod/papp.out" "$tmp/ppod/pod.out")"
+fi
+r pause papp
+if [[ $rc -eq 0 && $(status papp) == paused && $(status ppod) == running ]]; then
+  pass "pod pause: the container is paused, the pod's sandbox runs"
+else
+  fail "pod pause" "papp $(status papp), ppod $(status ppod)"
+fi
+sleep 0.5  # a tick already in a write lands
+n=$(ticks "$tmp/ppod/papp.out")
+if advances "$tmp/ppod/pod.out" && sleep 1 && [[ $(ticks "$tmp/ppod/papp.out") -eq $n ]]; then
+  pass "pod pause: the paused container stops ticking while the pod's own goes on"
+else
+  fail "pod pause freeze" "$n -> $(ticks "$tmp/ppod/papp.out") ticks"
+fi
+r list --format json
+if python3 -c 'import json,sys; s={c["id"]: c["status"] for c in json.load(open(sys.argv[1]))}; assert s["papp"]=="paused" and s["ppod"]=="running", s' "$tmp/out"; then
+  pass "pod pause: list shows only that container paused"
+else
+  fail "pod pause list" "$(cat "$tmp/out")"
+fi
+r ps --format json papp
+if python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert int(sys.argv[2]) in p, p' "$tmp/out" "$(cat "$tmp/ppod/papp.pid")"; then
+  pass "pod pause: ps lists the paused container's processes"
+else
+  fail "pod pause ps" "$(cat "$tmp/out")"
+fi
+r pause papp
+[[ $rc -ne 0 ]] && pass "pod pause: pausing it twice is refused" || fail "pod pause twice" "accepted"
+r exec papp /bin/true
+if [[ $rc -ne 0 ]] && grep -q "cannot exec in a paused container" "$tmp/err"; then
+  pass "pod pause: exec into the paused container is refused"
+else
+  fail "pod pause exec" "rc $rc"
+fi
+r exec ppod /bin/true
+[[ $rc -eq 0 ]] && pass "pod pause: exec into the pod's own container still runs" || fail "pod pause exec sibling" "rc $rc"
+r resume ppod
+[[ $rc -ne 0 ]] && pass "pod pause: resuming a running container is refused" || fail "pod resume running" "accepted"
+r kill papp TERM
+sleep 0.5
+if [[ $rc -eq 0 ]] && ! grep -q term "$tmp/ppod/papp.out"; then
+  pass "pod pause: a signal to the paused container waits"
+else
+  fail "pod pause signal" "rc $rc"
+fi
+r resume papp
+if [[ $rc -eq 0 && $(status papp) == running ]] && advances "$tmp/ppod/papp.out"; then
+  pass "pod pause: resume, the container ticks again"
+else
+  fail "pod resume" "rc $rc, $(status papp)"
+fi
+for _ in $(seq 60); do grep -q term "$tmp/ppod/papp.out" && break; sleep 0.05; done
+grep -q term "$tmp/ppod/papp.out" && pass "pod pause: the pending signal is delivered after resume" ||
+  fail "pod pause pending signal" "$(tail -3 "$tmp/ppod/papp.out")"
+r resume papp
+[[ $rc -ne 0 ]] && pass "pod pause: resuming it twice is refused" || fail "pod resume twice" "accepted"
+r pause papp
+r kill papp KILL
+if [[ $rc -eq 0 ]] && wait_status papp stopped && [[ $(status ppod) == running ]]; then
+  pass "pod pause: SIGKILL kills the paused container"
+else
+  fail "pod pause kill" "papp $(status papp)"
+fi
+r pause papp
+[[ $rc -ne 0 ]] && pass "pod pause: pausing a stopped container is refused" || fail "pod pause stopped" "accepted"
+r delete papp
+[[ $rc -eq 0 && ! -e $root/papp ]] && pass "pod pause: delete of the killed container" || fail "pod pause delete" "rc $rc"
+pod_app papp2
+r pause papp2
+r delete --force papp2
+if [[ $rc -eq 0 && ! -e $root/papp2 ]] && advances "$tmp/ppod/pod.out"; then
+  pass "pod pause: delete --force of a paused container"
+else
+  fail "pod pause delete --force" "rc $rc"
+fi
+# Nothing of either container is left in the sandbox (frozen children included).
+r exec ppod /bin/sh -c 'cat /proc/[0-9]*/cmdline'
+# (The listing sees the pod's own process.)
+if [[ $rc -eq 0 ]] && grep -aqF podtick "$tmp/out" && ! grep -aqF -e apptick -e 0.051 "$tmp/out"; then
+  pass "pod pause: no process of the deleted containers is left"
+else
+  fail "pod pause leftovers" "$(tr '\0' ' ' <"$tmp/out")"
+fi
+r delete --force ppod
+sleep 0.2
+if ! pgrep -f "$root" >/dev/null; then pass "pod pause: no process left behind"; else fail "pod pause leftovers" "$(pgrep -af "$root")"; fi
+
 # --- linux.maskedPaths and linux.readonlyPaths, applied as runc applies them ---
 mkdir -p "$bundle/rootfs/masked-dir" "$bundle/rootfs/ro-dir"
 echo top-secret >"$bundle/rootfs/etc/masked-file"
