@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "runsc/cli.h"
 #include "runsc/container.h"
+#include "runsc/oci_seccomp.h"
 #include "runsc/oci_spec.h"
 #include "runsc/sandbox_fs.h"
 #include "runsc/sentry_hardening.h"
@@ -145,6 +146,9 @@ class Sandbox {
   // from (its first process's rlimits and umask).
   std::vector<OciHook> start_hooks_;
   sentry::kernel::ProcessArgs hook_base_;
+  // The container's linux.seccomp filter (nullptr: none): its first
+  // process and every exec start under it.
+  std::shared_ptr<const sentry::kernel::seccomp::Filter> seccomp_;
 
   absl::Mutex mu_;
   enum class Phase { kCreated, kRunning, kStopped } phase_ ABSL_GUARDED_BY(mu_) = Phase::kCreated;
@@ -172,6 +176,8 @@ class Sandbox {
     // unset: fs->root when they run).
     std::vector<OciHook> start_hooks;
     sentry::kernel::ProcessArgs hook_base;
+    // Its own linux.seccomp filter (nullptr: none), for its execs too.
+    std::shared_ptr<const sentry::kernel::seccomp::Filter> seccomp;
     // The connection of its pid-file process (runsc create's waiter),
     // told the exit status.
     std::shared_ptr<util::UniqueFd> waiter;
@@ -212,9 +218,16 @@ absl::Status Sandbox::Setup(const GlobalFlags& g, const Bundle& b, int preserve_
 
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(spec.process);
   for (int i = 0; i < preserve_fds; ++i) pa.extra_fds.push_back(3 + i);
+  // Compiled now, while the sandbox may still use the host (libseccomp).
+  if (spec.seccomp) {
+    ASSIGN_OR_RETURN(std::vector<abi_linux::SockFilter> bpf, CompileSeccomp(*spec.seccomp));
+    ASSIGN_OR_RETURN(seccomp_, GuestSeccompFilter(bpf, *spec.seccomp));
+    pa.seccomp_filter = seccomp_;
+  }
   ASSIGN_OR_RETURN(sentry::kernel::Task * init, kernel_->CreateInitProcess(pa));
   start_hooks_ = spec.hooks.start_container;
   hook_base_ = pa;
+  hook_base_.seccomp_filter = nullptr;  // hooks are the runtime's, not the container's
   if (spec.process.no_new_privileges) init->thread_group().no_new_privs.store(true);
   SK_DLOG << "sandbox set-up: kernel " << absl::FormatDuration(t1 - t0) << ", file systems "
           << absl::FormatDuration(t2 - t1) << ", first process "
@@ -430,6 +443,8 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
   auto p = ParseProcess(req.value("process", json::object()).dump());
   if (!p.ok()) return {{"error", std::string(p.status().message())}};
   sentry::kernel::ProcessArgs pa = ProcessArgsFor(*p);
+  // As runc does: an exec'd process runs under its container's profile.
+  pa.seccomp_filter = seccomp_;
   if (std::string cid = req.value("container", ""); !cid.empty() && cid != id_) {
     absl::MutexLock l(&mu_);
     auto it = subs_.find(cid);
@@ -441,6 +456,7 @@ json Sandbox::Exec(std::shared_ptr<util::UniqueFd> conn, const json& req,
     }
     pa.root = it->second->fs->root;
     pa.container_id = cid;
+    pa.seccomp_filter = it->second->seccomp;
   } else if (!ignore_paused && kernel_->paused()) {
     return {{"error", kExecPaused}};
   }
@@ -524,6 +540,19 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   if (!bundle.ok()) return {{"error", std::string(bundle.status().message())}};
   auto rootfs = RootfsOptionsFromJson(req["mounts"], bundle->spec);
   if (!rootfs.ok()) return {{"error", std::string(rootfs.status().message())}};
+  // Its profile, compiled by runsc create on the host (this sandbox can no
+  // longer run libseccomp).
+  std::shared_ptr<const sentry::kernel::seccomp::Filter> seccomp;
+  if (bundle->spec.seccomp) {
+    if (!req.contains("seccomp_bpf") || !req["seccomp_bpf"].is_string()) {
+      return {{"error", "create-container: linux.seccomp without a compiled program"}};
+    }
+    auto bpf = DecodeBpf(req["seccomp_bpf"].get<std::string>());
+    if (!bpf.ok()) return {{"error", std::string(bpf.status().message())}};
+    auto filter = GuestSeccompFilter(*bpf, *bundle->spec.seccomp);
+    if (!filter.ok()) return {{"error", std::string(filter.status().message())}};
+    seccomp = *std::move(filter);
+  }
   rootfs->detached = true;
   rootfs->container_id = cid;
   // Its gofers were started by runsc create, in the host's mount namespace
@@ -545,6 +574,8 @@ json Sandbox::CreateContainer(const json& req, std::vector<util::UniqueFd>& fds)
   pa.root = fs->root;
   pa.container_id = cid;
   pa.start_later = true;
+  pa.seccomp_filter = seccomp;
+  c->seccomp = seccomp;
   {
     absl::MutexLock l(&mu_);
     subs_[cid] = std::move(sub);

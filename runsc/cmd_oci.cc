@@ -33,6 +33,7 @@
 #include "runsc/container.h"
 #include "runsc/gofer_process.h"
 #include "runsc/hooks.h"
+#include "runsc/oci_seccomp.h"
 #include "runsc/oci_spec.h"
 #include "runsc/sandbox_fs.h"
 #include "util/logging.h"
@@ -267,6 +268,12 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
   // The container's gofers start here, in the host's mount namespace: the
   // shim mounted its root after the pod's sandbox (in a mount namespace of
   // its own) began. Their sockets go to the sandbox after the stdio fds.
+  // The pod's sandbox is hardened and cannot run libseccomp: the
+  // container's profile is compiled here.
+  std::vector<abi_linux::SockFilter> seccomp_bpf;
+  if (bundle.spec.seccomp) {
+    ASSIGN_OR_RETURN(seccomp_bpf, CompileSeccomp(*bundle.spec.seccomp));
+  }
   ASSIGN_OR_RETURN(RootfsOptions rootfs, RootfsForBundle(bundle));
   std::vector<util::UniqueFd> gofers;
   {
@@ -294,6 +301,7 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
                      {"rootfs", bundle.rootfs},
                      {"config", bundle.config},
                      {"mounts", RootfsOptionsToJson(rootfs)}};
+  if (bundle.spec.seccomp) create_req["seccomp_bpf"] = EncodeBpf(seccomp_bpf);
   auto created = ControlCall(g.root, sandbox_id, create_req, fds);
   // The sandbox holds its own copies now: once it hangs up, the gofers end.
   gofers.clear();
@@ -1025,7 +1033,18 @@ int CmdFeatures(const GlobalFlags& g, const std::vector<std::string>& args) {
       {"linux",
        {{"namespaces", {"pid", "network", "mount", "ipc", "uts", "user", "cgroup"}},
         {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}}},
-        {"seccomp", {{"enabled", false}}}}},
+        {"seccomp",
+         {{"enabled", true},
+          {"actions", {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+                       "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"}},
+          {"operators", {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+                         "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"}},
+          {"archs", {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}},
+          {"knownFlags", {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                          "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                          "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
+          {"supportedFlags", {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                              "SECCOMP_FILTER_FLAG_SPEC_ALLOW"}}}}}},
       {"annotations", {{"org.opencontainers.runtime-spec.features", "runsc: the sentry sandbox"}}}};
   std::printf("%s\n", f.dump(2).c_str());
   return 0;

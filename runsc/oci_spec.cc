@@ -380,10 +380,11 @@ absl::StatusOr<OciSpec> ParseSpec(const std::string& json_text) {
     RETURN_IF_ERROR_SPEC(GetStrings(*l, "maskedPaths", "linux.maskedPaths", &s.masked_paths));
     RETURN_IF_ERROR_SPEC(
         GetStrings(*l, "readonlyPaths", "linux.readonlyPaths", &s.readonly_paths));
-    // Filters for the host kernel: the sandbox's own syscall surface
-    // replaces them, and the sentry runs under its own seccomp filter.
-    if (l->contains("seccomp") && !(*l)["seccomp"].is_null()) {
-      s.unsupported.push_back("linux.seccomp");
+    // The guest's filter: the sentry runs it on the container's syscalls.
+    if (auto sc = l->find("seccomp"); sc != l->end() && !sc->is_null()) {
+      auto profile = ParseSeccomp(*sc, "linux.seccomp");
+      if (!profile.ok()) return profile.status();
+      s.seccomp = *std::move(profile);
     }
     if (l->contains("uidMappings") && !(*l)["uidMappings"].empty()) {
       s.unsupported.push_back("linux.uidMappings");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "runsc/oci_seccomp.h"
 
 namespace runsc {
 
@@ -89,6 +90,8 @@ struct OciSpec {
   std::string cgroups_path;
   std::map<std::string, std::string> sysctl;
   std::vector<std::string> masked_paths, readonly_paths;
+  // linux.seccomp: applied to the container's processes (oci_seccomp.h).
+  std::optional<OciSeccomp> seccomp;
   // Fields present that the sandbox does not apply (reported by create).
   std::vector<std::string> unsupported;
 };

@@ -75,9 +75,11 @@ TEST(OciSpecTest, ParsesEveryField) {
   EXPECT_EQ(s->resources.cpu_shares, 512u);
   EXPECT_EQ(s->cgroups_path, "/ns/id");
   EXPECT_EQ(s->sysctl, (std::map<std::string, std::string>{{"net.ipv4.ip_forward", "1"}}));
-  // What the sandbox does not apply is reported (linux.sysctl it applies,
-  // or create fails).
-  EXPECT_EQ(s->unsupported, (std::vector<std::string>{"linux.seccomp"}));
+  // What the sandbox does not apply is reported (linux.sysctl and
+  // linux.seccomp it applies, or create fails).
+  EXPECT_TRUE(s->unsupported.empty());
+  ASSERT_TRUE(s->seccomp.has_value());
+  EXPECT_EQ(s->seccomp->default_action, "SCMP_ACT_ALLOW");
 }
 
 // Each malformed field is refused with an error naming it.
@@ -116,6 +118,11 @@ TEST(OciSpecTest, ErrorsNameTheField) {
        "linux.namespaces[0].type"},
       {R"({"ociVersion": "1.0.2", "root": {"path": "r"}, "linux": {"resources": {"memory": {"limit": "1G"}}}})",
        "linux.resources.memory.limit"},
+      {R"({"ociVersion": "1.0.2", "root": {"path": "r"}, "linux": {"seccomp": {"defaultAction": "SCMP_ACT_NOPE"}}})",
+       "linux.seccomp.defaultAction"},
+      {R"({"ociVersion": "1.0.2", "root": {"path": "r"}, "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
+          "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]}}})",
+       "linux.seccomp.syscalls[0].args[0].index"},
   };
   for (const Case& c : cases) {
     auto s = ParseSpec(c.json);

@@ -171,6 +171,7 @@ absl::StatusOr<Task*> Kernel::SpawnProcess(const ProcessArgs& args, bool init,
   regs.rsp = loaded->stack_pointer;
   Task* t = task.get();
   std::strncpy(t->control().comm, image->comm.c_str(), sizeof(t->control().comm) - 1);
+  t->SetInitialSeccompFilter(args.seccomp_filter);
   tg->AddTask(t);
   tasks_[tid] = t;
   if (init) init_ = tg.get();

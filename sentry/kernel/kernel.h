@@ -86,6 +86,9 @@ struct ProcessArgs {
   // CreateProcess: load it now, run it at StartProcess (runsc create/start
   // of a pod's container).
   bool start_later = false;
+  // The seccomp filter stack it starts under (the OCI config's
+  // linux.seccomp); nullptr: none.
+  std::shared_ptr<const seccomp::Filter> seccomp_filter;
 };
 
 class Kernel {

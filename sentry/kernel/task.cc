@@ -10,6 +10,7 @@
 #include "abi/linux/fcntl.h"
 #include "abi/linux/resource.h"
 #include "abi/linux/sched.h"
+#include "abi/linux/seccomp.h"
 #include "abi/linux/syscalls.h"
 
 #include "sentry/kernel/kernel.h"
@@ -156,6 +157,7 @@ ErrnoOrVoid Task::PrepareChild(Task& child, uint64_t flags, uint64_t stack, uint
   child.nice_.store(nice_.load());
   child.sched_policy_.store(sched_policy_.load());
   child.rt_priority_.store(rt_priority_.load());
+  InheritSeccomp(child);
   if (sched_policy_.load() & L::kSCHED_RESET_ON_FORK) {
     // Linux's sched_fork: the child leaves a real-time policy and a
     // negative nice value, and does not keep the flag.
@@ -397,16 +399,22 @@ void Task::HandleSyscall() {
   SyscallArgs args{{regs_.rdi, regs_.rsi, regs_.rdx, regs_.r10, regs_.r8, regs_.r9}};
   const KernelConfig& cfg = kernel_.config();
   if (cfg.syscall_enter_hook) cfg.syscall_enter_hook(*this, nr, args);
-  const SyscallEntry* e = kernel_.syscalls().Lookup(nr);
+  // Seccomp before dispatch: a task without filters pays one relaxed load.
+  std::optional<SyscallResult> denied;
+  if (seccomp_mode_.load(std::memory_order_relaxed) != L::kSECCOMP_MODE_DISABLED) {
+    denied = SeccompCheck(nr, args);
+  }
   SyscallResult res = Errno(ENOSYS);
-  if (e == nullptr) {
+  if (denied) {
+    res = *denied;
+  } else if (const SyscallEntry* e = kernel_.syscalls().Lookup(nr); e == nullptr) {
     kernel_.CountUnimplemented(nr);
   } else if (e->support == Support::kError) {
     res = Errno(e->error);
   } else {
     res = e->handler(*this, args);
   }
-  if (!res.regs_set() && res.error() == EINTR) {
+  if (!denied && !res.regs_set() && res.error() == EINTR) {
     if (int code = RestartCodeForEintr(nr, args)) res = Errno(code);
   }
   // An interrupted syscall: the next return to the guest decides between

@@ -27,6 +27,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "platform/platform.h"
+#include "sentry/kernel/seccomp.h"
 #include "sentry/kernel/syscall_table.h"
 #include "sentry/kernel/usage.h"
 #include "sentry/mm/memory_manager.h"
@@ -182,6 +183,23 @@ class Task : public vfs::Context {
 
   TaskControl& control() { return control_; }
 
+  // ---- Seccomp (task_seccomp.cc) ----
+  // This thread's SECCOMP_MODE_*.
+  int seccomp_mode() const { return seccomp_mode_.load(std::memory_order_relaxed); }
+  // The newest of this thread's filters (nullptr: none).
+  std::shared_ptr<const seccomp::Filter> seccomp_filter() const;
+  // SECCOMP_SET_MODE_STRICT; EINVAL once in filter mode.
+  ErrnoOrVoid SetSeccompStrict();
+  // SECCOMP_SET_MODE_FILTER: `prog` goes on top of this thread's filters
+  // (flags: SECCOMP_FILTER_FLAG_LOG, _TSYNC, _TSYNC_ESRCH). Returns 0; with
+  // TSYNC, the tid of a thread whose filters are not an ancestor of this
+  // one's (nothing installed then). EINVAL in strict mode, ENOMEM past
+  // seccomp::kMaxInsnsPerPath.
+  ErrnoOr<int> AddSeccompFilter(seccomp::BpfProgram prog, unsigned flags);
+  // The filter a process started from outside (runsc) runs under, set
+  // before it first runs.
+  void SetInitialSeccompFilter(std::shared_ptr<const seccomp::Filter> f);
+
   // Creates a thread of this task's process (clone with CLONE_VM |
   // CLONE_THREAD): it starts from a copy of this task's registers with rax
   // 0, on `stack` if not 0. Returns the new thread's id.
@@ -217,6 +235,11 @@ class Task : public vfs::Context {
  private:
   void Run();
   void HandleSyscall();
+  // Strict mode's rule or the filters' verdict on a syscall about to run:
+  // the result it has instead (or the task was killed), nullopt to run it.
+  std::optional<SyscallResult> SeccompCheck(int64_t nr, const SyscallArgs& args);
+  // Gives `child` (a new thread or process) this thread's seccomp state.
+  void InheritSeccomp(Task& child);
   void HandleFault(const platform::SwitchResult& r);
   void ExitThreadCleanup();
   // Wakes the parent blocked in vfork (after exec or at exit).
@@ -290,6 +313,12 @@ class Task : public vfs::Context {
   std::atomic<int> rt_priority_{0};
   int thread_exit_status_ = 0;
   TaskControl control_;
+  // Seccomp: the mode is read on every syscall (a relaxed load), the filter
+  // stack only when the mode is not SECCOMP_MODE_DISABLED. Other threads
+  // write both (TSYNC).
+  std::atomic<int> seccomp_mode_{0};
+  mutable absl::Mutex seccomp_mu_;
+  std::shared_ptr<const seccomp::Filter> seccomp_filter_ ABSL_GUARDED_BY(seccomp_mu_);
   // Set in a CLONE_VFORK child: notified when it execs or exits.
   std::shared_ptr<absl::Notification> vfork_done_;
   absl::Mutex wait_mu_;

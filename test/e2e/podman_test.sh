@@ -150,6 +150,33 @@ else
   fail run-env "status 0 and stdout 'from-env /tmp'"
 fi
 
+# podman puts its default seccomp profile in the spec: the runtime applies it
+# (Seccomp: 2 for the container's processes); a profile of one's own too.
+pm run --rm "${run_flags[@]}" "$image" sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d && echo made'
+if [[ $rc -eq 0 ]] && stdout_is $'Seccomp:\t2\nmade'; then
+  pass run-seccomp-default "the default profile applies, ordinary calls work"
+else
+  fail run-seccomp-default "status 0 and 'Seccomp: 2', 'made'"
+fi
+cat >"$tmp/deny_mkdir.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+pm run --rm "${run_flags[@]}" --security-opt "seccomp=$tmp/deny_mkdir.json" "$image" \
+  sh -c 'mkdir /tmp/d; echo "mkdir=$?"'
+if [[ $rc -eq 0 ]] && stdout_is "mkdir=1" && grep -q "Operation not permitted" "$tmp/err"; then
+  pass run-seccomp-profile "--security-opt seccomp=PROFILE denies mkdir with EPERM"
+else
+  fail run-seccomp-profile "status 0, 'mkdir=1' and 'Operation not permitted'"
+fi
+pm run --rm "${run_flags[@]}" --security-opt seccomp=unconfined "$image" \
+  sh -c 'grep "^Seccomp:" /proc/self/status'
+if [[ $rc -eq 0 ]] && stdout_is $'Seccomp:\t0'; then
+  pass run-seccomp-unconfined "seccomp=unconfined: no filter"
+else
+  fail run-seccomp-unconfined "status 0 and 'Seccomp: 0'"
+fi
+
 # podman -i passes stdin through and closes it at its end.
 printf 'line one\nline two\n' |
   timeout --kill-after=5 "$client_timeout" podman "${podman_flags[@]}" run --rm -i \

@@ -158,6 +158,10 @@ ProcessStat Gather(const Target& t, vfs::Context& ctx) {
   s.cap_bounding = c.cap_bounding;
   s.cap_ambient = c.cap_ambient;
   s.no_new_privs = tg.no_new_privs.load();
+  if (named != nullptr) {
+    s.seccomp_mode = named->seccomp_mode();
+    s.seccomp_filters = kernel::seccomp::FilterCount(named->seccomp_filter().get());
+  }
   for (int sig = 1; sig <= L::kNumSignals; ++sig) {
     L::SigAction act = tg.sigaction(sig);
     uint64_t bit = uint64_t{1} << (sig - 1);

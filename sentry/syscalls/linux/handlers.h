@@ -253,6 +253,10 @@ SK_DECLARE_SYSCALL(SysFutex);
 // The priority-inheritance commands of futex(2), from SysFutex.
 SyscallResult FutexPi(Task& t, const SyscallArgs& a);
 SK_DECLARE_SYSCALL(SysPrctl);
+// sys_seccomp.cc
+SK_DECLARE_SYSCALL(SysSeccomp);
+// prctl's PR_SET_SECCOMP and PR_GET_SECCOMP, from SysPrctl.
+SyscallResult PrctlSeccomp(Task& t, const SyscallArgs& a);
 // sys_signal.cc
 SK_DECLARE_SYSCALL(SysRtSigaction);
 SK_DECLARE_SYSCALL(SysRtSigprocmask);

@@ -184,7 +184,7 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Partial(kNR_mlock, SysMlock, "sandbox memory is never swapped; checks the range"),
     Partial(kNR_munlock, SysMunlock, "sandbox memory is never swapped; checks the range"),
     Partial(kNR_prctl, SysPrctl, "name, death signal, dumpable, no_new_privs, subreaper, "
-            "keepcaps, timer slack, THP; no seccomp, PR_SET_MM or capability changes"),
+            "keepcaps, timer slack, THP, seccomp; no PR_SET_MM or capability changes"),
     Partial(kNR_arch_prctl, SysArchPrctl, "no cpuid faulting"),
     Supported(kNR_setrlimit, SysSetrlimit),
     Supported(kNR_chroot, SysChroot),
@@ -294,6 +294,8 @@ constexpr kernel::SyscallEntry kEntries[] = {
     Supported(kNR_sendmmsg, SysSendmmsg),
     Supported(kNR_getcpu, SysGetcpu),
     Partial(kNR_renameat2, SysRenameat2, "no RENAME_WHITEOUT"),
+    Partial(kNR_seccomp, SysSeccomp, "no user notification (SECCOMP_FILTER_FLAG_NEW_LISTENER: "
+            "EINVAL); SECCOMP_RET_TRACE fails the call with ENOSYS, as with no tracer"),
     Supported(kNR_getrandom, SysGetrandom),
     Partial(kNR_memfd_create, SysMemfdCreate, "no seals (F_ADD_SEALS), no MFD_HUGETLB"),
     Supported(kNR_execveat, SysExecveat),

@@ -484,6 +484,9 @@ SyscallResult SysPrctl(Task& t, const SyscallArgs& a) {
       return 0;
     case L::kPR_GET_THP_DISABLE:
       return tg.thp_disable.load() ? 1 : 0;
+    case L::kPR_GET_SECCOMP:
+    case L::kPR_SET_SECCOMP:
+      return PrctlSeccomp(t, a);  // sys_seccomp.cc
     default:
       return Errno(EINVAL);
   }
