@@ -184,6 +184,17 @@ std::vector<std::string> CgroupLeaves(const ContainerState& st) {
   return leaves;
 }
 
+// The hooks create runs, in order: prestart and createRuntime in the
+// runtime's namespaces, createContainer in those of `sandbox_pid` and the
+// container's host cgroups. The first failure stops them.
+absl::Status RunCreateHooks(const OciHooks& hooks, const json& state, pid_t sandbox_pid,
+                            const ContainerState& st) {
+  RETURN_IF_ERROR(RunHostHooks(hooks.prestart, state, "prestart"));
+  RETURN_IF_ERROR(RunHostHooks(hooks.create_runtime, state, "createRuntime"));
+  return RunHostHooks(hooks.create_container, state, "createContainer",
+                      {.namespaces_of = sandbox_pid, .cgroup_dirs = CgroupLeaves(st)});
+}
+
 struct CreateOptions {
   std::string bundle = ".";
   std::string pid_file;
@@ -367,18 +378,9 @@ absl::StatusOr<pid_t> CreateInPod(const GlobalFlags& g, const std::string& id,
   st.cgroup_dirs = *dirs;
   if (absl::Status s = SaveState(g.root, st); !s.ok()) return fail(s);
   json state = StateJson(st, "created");
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.prestart, state, "prestart"); !s.ok()) {
-    return fail(s);
-  }
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_runtime, state, "createRuntime");
-      !s.ok()) {
-    return fail(s);
-  }
   // createContainer: in the namespaces of the pod's sandbox, where the
-  // container's processes run, and in the container's host cgroup.
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_container, state, "createContainer",
-                                    {.namespaces_of = pod->pid, .cgroup_dirs = CgroupLeaves(st)});
-      !s.ok()) {
+  // container's processes run.
+  if (absl::Status s = RunCreateHooks(bundle.spec.hooks, state, pod->pid, st); !s.ok()) {
     return fail(s);
   }
   if (!o.pid_file.empty()) {
@@ -517,20 +519,9 @@ absl::StatusOr<pid_t> Create(const GlobalFlags& g, const std::string& id,
   st.pid_start = ProcessStartTime(pid);
   if (absl::Status s = SaveState(g.root, st); !s.ok()) return fail(s);
   json state = StateJson(st, "created");
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.prestart, state, "prestart"); !s.ok()) {
-    return fail(s);
-  }
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_runtime, state, "createRuntime");
-      !s.ok()) {
-    return fail(s);
-  }
   // createContainer: in the sandbox process's namespaces (the container's,
-  // as far as the host goes: see docs/architecture.md) and cgroups.
-  if (absl::Status s = RunHostHooks(bundle.spec.hooks.create_container, state, "createContainer",
-                                    {.namespaces_of = pid, .cgroup_dirs = CgroupLeaves(st)});
-      !s.ok()) {
-    return fail(s);
-  }
+  // as far as the host goes: see docs/architecture.md).
+  if (absl::Status s = RunCreateHooks(bundle.spec.hooks, state, pid, st); !s.ok()) return fail(s);
   if (!o.pid_file.empty()) {
     if (absl::Status s = WriteFileAtomic(o.pid_file, std::to_string(pid)); !s.ok()) return fail(s);
   }
