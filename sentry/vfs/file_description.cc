@@ -3,9 +3,30 @@
 #include <fcntl.h>
 #include <poll.h>
 
+#include <algorithm>
+
 #include "sentry/vfs/lock.h"
 
 namespace sentry::vfs {
+
+ErrnoOr<size_t> CopyOutFrom(mm::MemoryManager& mm, const IoVec& dst, std::string_view data,
+                            uint64_t pos) {
+  size_t done = 0;
+  for (const IoSeg& seg : dst) {
+    if (pos >= data.size()) break;
+    size_t want = std::min<uint64_t>(seg.len, data.size() - pos);
+    if (want == 0) continue;
+    auto n = mm.CopyOut(seg.addr, data.data() + pos, want);
+    if (!n.ok()) {
+      if (done == 0) return n.error();
+      break;
+    }
+    done += *n;
+    pos += *n;
+    if (*n < want) break;
+  }
+  return done;
+}
 
 namespace {
 thread_local bool (*interrupt_check)(void*) = nullptr;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "abi/linux/stat.h"
@@ -34,6 +35,12 @@ struct IoSeg {
   uint64_t len;
 };
 using IoVec = std::vector<IoSeg>;
+
+// Copies `data` from byte `pos` on into the guest's `dst`, as a read of a
+// file holding just `data` does: the bytes copied (0 at or past the end),
+// EFAULT only when nothing could be copied.
+ErrnoOr<size_t> CopyOutFrom(mm::MemoryManager& mm, const IoVec& dst, std::string_view data,
+                            uint64_t pos);
 
 // Blocking waits inside file operations give up when the calling task has
 // a signal to take or is exiting. The kernel installs the check for each

@@ -134,21 +134,8 @@ ErrnoOr<size_t> SnapshotFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst,
   RETURN_IF_ERRNO(EnsureText());
   uint64_t pos = offset >= 0 ? static_cast<uint64_t>(offset) : static_cast<uint64_t>(pos_);
   const std::string& t = *text_;
-  size_t done = 0;
-  for (const vfs::IoSeg& seg : dst) {
-    if (pos >= t.size()) break;
-    size_t want = std::min<uint64_t>(seg.len, t.size() - pos);
-    if (want == 0) continue;
-    auto n = mm.CopyOut(seg.addr, t.data() + pos, want);
-    if (!n.ok()) {
-      if (done == 0) return n.error();
-      break;
-    }
-    done += *n;
-    pos += *n;
-    if (*n < want) break;
-  }
-  if (offset < 0) pos_ = static_cast<int64_t>(pos);
+  ASSIGN_OR_RETURN_ERRNO(size_t done, vfs::CopyOutFrom(mm, dst, t, pos));
+  if (offset < 0) pos_ = static_cast<int64_t>(pos + done);
   return done;
 }
 

@@ -269,21 +269,8 @@ ErrnoOr<size_t> MqueueFile::Read(mm::MemoryManager& mm, const vfs::IoVec& dst, i
   const std::string line = queue_->StatusLine();
   absl::MutexLock l(&mu_);
   uint64_t pos = offset >= 0 ? static_cast<uint64_t>(offset) : static_cast<uint64_t>(pos_);
-  size_t done = 0;
-  for (const vfs::IoSeg& seg : dst) {
-    if (pos >= line.size()) break;
-    size_t want = std::min<uint64_t>(seg.len, line.size() - pos);
-    if (want == 0) continue;
-    auto n = mm.CopyOut(seg.addr, line.data() + pos, want);
-    if (!n.ok()) {
-      if (done == 0) return n.error();
-      break;
-    }
-    done += *n;
-    pos += *n;
-    if (*n < want) break;
-  }
-  if (offset < 0) pos_ = static_cast<int64_t>(pos);
+  ASSIGN_OR_RETURN_ERRNO(size_t done, vfs::CopyOutFrom(mm, dst, line, pos));
+  if (offset < 0) pos_ = static_cast<int64_t>(pos + done);
   return done;
 }
 
